@@ -1,0 +1,82 @@
+"""packagex_async: the async Python SDK for the PackageX API's Batches and Exports.
+
+async with PackageX() as px:
+    async for batch in px.batches.list(status="completed"):
+        print(batch.id)
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._client import PackageX
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    NotFoundError,
+    PackageXError,
+    PaginationError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from ._pagination import AsyncPaginator
+from .models import (
+    Batch,
+    BatchAction,
+    BatchMode,
+    BatchPhase,
+    BatchResource,
+    BatchStats,
+    BatchStatus,
+    BatchVia,
+    DuplicateHandling,
+    Export,
+    ExportOrderBy,
+    ExportResource,
+    ExportStatus,
+    Page,
+    Pagination,
+    SortDirection,
+)
+
+try:
+    __version__ = version("packagex_async")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncPaginator",
+    "AuthenticationError",
+    "BadRequestError",
+    "Batch",
+    "BatchAction",
+    "BatchMode",
+    "BatchPhase",
+    "BatchResource",
+    "BatchStats",
+    "BatchStatus",
+    "BatchVia",
+    "DuplicateHandling",
+    "Export",
+    "ExportOrderBy",
+    "ExportResource",
+    "ExportStatus",
+    "InternalServerError",
+    "NotFoundError",
+    "PackageX",
+    "PackageXError",
+    "Page",
+    "Pagination",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "SortDirection",
+    "__version__",
+]

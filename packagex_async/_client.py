@@ -1,0 +1,174 @@
+"""``PackageX``: the client users hold; owns (or borrows) the HTTP session and policies.
+
+The aiohttp session is created lazily, inside the running loop, on the first
+request, so a client can be built at import time or outside any loop. A session
+passed in is borrowed: used as is and never closed here.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import os
+from importlib.metadata import PackageNotFoundError, version
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+import yarl
+
+from ._retry import RetryPolicy
+from ._transport import Transport
+from .resources import Batches, Exports
+
+__all__ = ["API_KEY_ENV_VAR", "DEFAULT_BASE_URL", "PackageX"]
+
+DEFAULT_BASE_URL = "https://api.packagex.io"
+API_KEY_ENV_VAR = "PX_API_KEY"
+
+
+class PackageX:
+    """The PackageX API client: ``async with PackageX() as px: ...``.
+
+    ``api_key`` defaults to the ``PX_API_KEY`` environment variable. ``timeout`` is
+    seconds per attempt; a failed attempt is retried up to ``max_retries`` times
+    with exponential backoff between ``retry_initial_delay`` and ``retry_max_delay``.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+        retry_initial_delay: float = 0.5,
+        retry_max_delay: float = 8.0,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        key = _resolve_api_key(api_key)
+        self.base_url = _check_base_url(base_url)
+        self.timeout = _check_seconds("timeout", timeout, allow_zero=False)
+        self.max_retries = _check_retries(max_retries)
+        self.retry_initial_delay = _check_seconds("retry_initial_delay", retry_initial_delay)
+        self.retry_max_delay = _check_seconds("retry_max_delay", retry_max_delay)
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError(f"session must be an aiohttp.ClientSession, got {session!r}")
+        self._session = session
+        self._owns_session = session is None
+        self._closed = False
+        transport = Transport(
+            base_url=self.base_url,
+            headers=_headers(key),
+            timeout=self.timeout,
+            policy=RetryPolicy(max_retries, retry_initial_delay, retry_max_delay),
+            get_session=self._http_session,
+        )
+        self.batches = Batches(transport)
+        self.exports = Exports(transport)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<PackageX base_url={self.base_url!r} {state}>"
+
+    async def __aenter__(self) -> PackageX:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the HTTP session this client created (a borrowed one is left open)."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session:
+            await session.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called; a closed client refuses new requests."""
+        return self._closed
+
+    def _http_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("this PackageX client is closed; create a new PackageX to go on")
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+
+def _resolve_api_key(api_key: str | None) -> str:
+    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
+    if key is None:
+        raise ValueError(
+            f"no API key: pass PackageX(api_key=...) or set the {API_KEY_ENV_VAR} "
+            "environment variable"
+        )
+    if not isinstance(key, str):
+        raise TypeError(f"api_key must be a string, got {type(key).__name__}")
+    if not key or key != key.strip() or any(ch.isspace() or ord(ch) < 32 for ch in key):
+        # The key itself is never echoed back: it would end up in logs.
+        raise ValueError("api_key is empty or contains whitespace or control characters")
+    return key
+
+
+def _check_base_url(base_url: str) -> str:
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a string, got {base_url!r}")
+    url = yarl.URL(base_url)
+    if url.scheme not in ("https", "http") or not url.host:
+        raise ValueError(f"base_url must be an https:// URL with a host, got {base_url!r}")
+    if url.user or url.password or url.query_string or url.fragment:
+        raise ValueError("base_url must not carry credentials, a query or a fragment")
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise ValueError(
+            f"base_url {base_url!r} uses plain http://, which would send the API key "
+            "unencrypted; use https:// (http:// is allowed only for loopback hosts)"
+        )
+    return base_url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise TypeError(f"{name} must be a number of seconds, got {value!r}")
+    if value < 0 or (value == 0 and not allow_zero) or math.isinf(value):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
+    return float(value)
+
+
+def _check_retries(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_retries must be an integer >= 0, got {value!r}")
+    if value < 0:
+        raise ValueError(f"max_retries must be an integer >= 0, got {value!r}")
+    return value
+
+
+def _headers(api_key: str) -> dict[str, str]:
+    return {
+        "PX-API-KEY": api_key,
+        "Accept": "application/json",
+        "User-Agent": f"packagex_async/{_package_version()} aiohttp/{aiohttp.__version__}",
+    }
+
+
+def _package_version() -> str:
+    try:
+        return version("packagex_async")
+    except PackageNotFoundError:
+        return "0+unknown"

@@ -1,0 +1,58 @@
+"""From a success envelope to public models, with shape errors the user can read.
+
+The transport guarantees a JSON object with a ``data`` key; everything past that
+(an object where an array belongs, a missing ``pagination``, a field of the wrong
+type) is checked here and reported as ``APIResponseValidationError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ._converter import converter
+from ._errors import APIResponseValidationError
+from .models import Page, Pagination
+
+__all__ = ["decode_object", "decode_page"]
+
+T = TypeVar("T")
+
+# What the converter raises on a value of the wrong shape with detailed_validation off.
+_SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
+
+
+def decode_object(envelope: dict[str, Any], model: type[T], endpoint: str) -> T:
+    """The ``data`` object of a retrieve answer as ``model``."""
+    data = envelope["data"]
+    if not isinstance(data, dict):
+        raise _shape_error(endpoint, f"'data' should be an object, got {_kind(data)}")
+    try:
+        return converter.structure(data, model)
+    except _SHAPE_ERRORS as exc:
+        raise _shape_error(endpoint, f"the {model.__name__} could not be read: {exc}") from exc
+
+
+def decode_page(
+    envelope: dict[str, Any], structure_items: Callable[[Any], list[T]], endpoint: str
+) -> Page[T]:
+    """A list answer as a ``Page``: the decoded items and the pagination object."""
+    data, pagination = envelope["data"], envelope.get("pagination")
+    if not isinstance(data, list):
+        raise _shape_error(endpoint, f"'data' should be an array, got {_kind(data)}")
+    if not isinstance(pagination, dict):
+        raise _shape_error(endpoint, f"'pagination' should be an object, got {_kind(pagination)}")
+    try:
+        return Page(structure_items(data), converter.structure(pagination, Pagination))
+    except _SHAPE_ERRORS as exc:
+        raise _shape_error(endpoint, f"the page could not be read: {exc}") from exc
+
+
+def _shape_error(endpoint: str, problem: str) -> APIResponseValidationError:
+    return APIResponseValidationError(
+        f"GET {endpoint}: the answer does not have the documented shape: {problem}", status=200
+    )
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__

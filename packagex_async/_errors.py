@@ -1,0 +1,149 @@
+"""The exceptions the SDK raises, one class per failure a caller may want to handle.
+
+    PackageXError
+    ├── APIStatusError            the API answered with an error status (envelope decoded)
+    │   ├── BadRequestError       400
+    │   ├── AuthenticationError   401
+    │   ├── PermissionDeniedError 403
+    │   ├── NotFoundError         404
+    │   ├── RateLimitError        429 (``retry_after`` in seconds, when the server said)
+    │   └── InternalServerError   >= 500
+    ├── APIConnectionError        no usable answer: connection refused, reset, cut short
+    │   └── APITimeoutError       an attempt ran past ``timeout``
+    ├── APIResponseValidationError  a 2xx answer that is not the documented envelope
+    └── PaginationError           the pages contradict themselves (would loop or skip)
+
+Messages never contain the API key: they are built only from the status, the
+endpoint path and the server's own message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "InternalServerError",
+    "NotFoundError",
+    "PackageXError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "status_error_class",
+]
+
+
+class PackageXError(Exception):
+    """Base of every error this SDK raises on purpose."""
+
+
+class APIStatusError(PackageXError):
+    """The API answered with a non-success status.
+
+    ``status`` is the HTTP status; ``code``, ``message``, ``errors`` and ``endpoint``
+    come from the response envelope when it had one (HTML error pages do not).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str | None = None,
+        errors: list[Any] | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors if errors is not None else []
+        self.endpoint = endpoint
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        where = f" from {self.endpoint}" if self.endpoint else ""
+        code = f" [{self.code}]" if self.code else ""
+        text = f"HTTP {self.status}{code}{where}: {self.message}"
+        if self.errors:
+            text += f" (errors: {self.errors})"
+        return text
+
+
+class BadRequestError(APIStatusError):
+    """400: the API rejected the request's parameters; see ``errors``."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but may not see this object."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no object with this id (or it expired: exports are kept 24 hours)."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. ``retry_after`` is the server's wait in seconds, if given."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kw)
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the API failed; retried automatically before this is raised."""
+
+
+class APIConnectionError(PackageXError):
+    """No usable HTTP answer arrived (refused, reset, cut short, DNS...)."""
+
+
+class APITimeoutError(APIConnectionError):
+    """One attempt ran longer than the client's ``timeout`` (seconds per attempt)."""
+
+
+class APIResponseValidationError(PackageXError):
+    """A success status whose body is not the documented envelope (HTML, bad JSON, shapes).
+
+    ``status`` is the HTTP status and ``body`` the first bytes of the body, for diagnosis.
+    """
+
+    def __init__(self, message: str, *, status: int, body: bytes = b"") -> None:
+        self.status = status
+        self.body = body
+        super().__init__(message)
+
+
+class PaginationError(PackageXError):
+    """The API's pages contradict each other, so continuing would loop or skip items.
+
+    ``page`` is the page number the problem was seen on.
+    """
+
+    def __init__(self, message: str, *, page: int) -> None:
+        self.page = page
+        super().__init__(message)
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The most specific error class for an HTTP status."""
+    if status >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status, APIStatusError)

@@ -1,0 +1,95 @@
+"""Argument checks that run before any request, and the query values they produce.
+
+A typo such as ``status="complete"`` would otherwise reach the API and come back as
+an unhelpful 400 (or, worse, be ignored and list everything). Each check names the
+parameter, what was given and what is allowed, and returns the exact string sent.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+__all__ = [
+    "check_flag",
+    "check_positive_int",
+    "check_str",
+    "enum_value",
+    "enum_values",
+    "id_segment",
+]
+
+
+def id_segment(name: str, value: Any) -> str:
+    """``value`` as exactly one percent-encoded path segment (``a/b`` stays one)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string id, got {type(value).__name__}: {value!r}")
+    if not value.strip():
+        raise ValueError(f"{name} must be a non-empty id, got {value!r}")
+    if value in (".", ".."):
+        raise ValueError(f"{name} {value!r} is not an id (it would change the URL path)")
+    return quote(value, safe="")
+
+
+def enum_value(
+    name: str, value: Any, enum_cls: type[enum.Enum], allowed: Iterable[str] | None = None
+) -> str:
+    """The wire string of ``value``, an ``enum_cls`` member or its string value.
+
+    ``allowed`` narrows the enum when an endpoint accepts only some of its values
+    (the batch list's ``mode`` filter takes sync and mixed, not async).
+    """
+    choices = list(allowed) if allowed is not None else [str(m.value) for m in enum_cls]
+    if isinstance(value, enum.Enum) and not isinstance(value, enum_cls):
+        raise TypeError(
+            f"{name} takes {enum_cls.__name__} members or one of {_quoted(choices)}, got {value!r}"
+        )
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {_quoted(choices)}, got {value!r}")
+    text = str(value.value) if isinstance(value, enum.Enum) else value
+    if text not in choices:
+        raise ValueError(f"{name} must be one of {_quoted(choices)}, got {value!r}")
+    return text
+
+
+def enum_values(name: str, value: Any, enum_cls: type[enum.Enum]) -> str:
+    """One value or a collection of them, checked, de-duplicated, comma-separated."""
+    if isinstance(value, (str, enum.Enum)):
+        items = [value]
+    elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        items = list(value)
+    else:
+        raise TypeError(f"{name} must be a value or a list of values, got {value!r}")
+    texts = [enum_value(name, item, enum_cls) for item in items]
+    if not texts:
+        raise ValueError(f"{name} must name at least one value; pass None for no filter")
+    return ",".join(dict.fromkeys(texts))
+
+
+def check_positive_int(name: str, value: Any) -> int:
+    """An integer >= 1 (``bool`` is refused though it is an ``int``)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer >= 1, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return value
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """A real ``bool``: ``"false"`` is truthy, so strings and ints are refused."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def check_str(name: str, value: Any) -> str:
+    """A free-text parameter such as ``search``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {value!r}")
+    return value
+
+
+def _quoted(choices: list[str]) -> str:
+    return ", ".join(repr(c) for c in choices)

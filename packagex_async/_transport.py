@@ -1,0 +1,215 @@
+"""One API request: send, classify the answer, retry what is worth retrying.
+
+Every request goes through ``Transport.get``. It never follows redirects (aiohttp
+would forward the ``PX-API-KEY`` header to whatever host a redirect names), applies
+the timeout per attempt, and turns every failure into an exception from
+``_errors``. What is retried and for how long is decided by ``_retry``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
+
+import aiohttp
+import orjson
+import yarl
+
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    PackageXError,
+    RateLimitError,
+    status_error_class,
+)
+from ._retry import RETRY_AFTER_CAP, RETRY_STATUSES, RetryPolicy, parse_retry_after, sleep
+
+__all__ = ["Transport"]
+
+logger = logging.getLogger("packagex_async")
+
+_BODY_EXCERPT = 200
+
+
+class _Retryable(Exception):
+    """An attempt failed in a way another attempt may fix; carries the error to raise."""
+
+    def __init__(self, error: PackageXError, retry_after: float | None = None) -> None:
+        self.error = error
+        self.retry_after = retry_after
+
+
+class Transport:
+    """Sends authenticated GETs to the API and returns decoded envelopes."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        headers: Mapping[str, str],
+        timeout: float,
+        policy: RetryPolicy,
+        get_session: Callable[[], aiohttp.ClientSession],
+    ) -> None:
+        self._base_url = base_url
+        self._headers = dict(headers)
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout_seconds = timeout
+        self._policy = policy
+        self._get_session = get_session
+
+    async def get(self, path: str, query: Mapping[str, str]) -> dict[str, Any]:
+        """GET ``path`` (already percent-encoded) and return the success envelope."""
+        url = yarl.URL(self._base_url + path, encoded=True).with_query(query)
+        attempts = self._policy.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self._attempt(url, attempt, attempts)
+            except _Retryable as failure:
+                if attempt == attempts:
+                    raise failure.error from failure.error.__cause__
+                await self._wait_before_retry(url, failure, attempt, attempts)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _wait_before_retry(
+        self, url: yarl.URL, failure: _Retryable, attempt: int, attempts: int
+    ) -> None:
+        wait = failure.retry_after
+        if wait is None:
+            wait = self._policy.backoff(attempt)
+        logger.info(
+            "GET %s failed (%s); retry %d of %d in %.2fs",
+            url.path_qs,
+            failure.error,
+            attempt,
+            attempts - 1,
+            wait,
+        )
+        await sleep(wait)
+
+    async def _attempt(self, url: yarl.URL, attempt: int, attempts: int) -> dict[str, Any]:
+        session = self._get_session()
+        started = time.perf_counter()
+        try:
+            async with session.get(
+                url, headers=self._headers, timeout=self._timeout, allow_redirects=False
+            ) as response:
+                body = await response.read()
+        except (asyncio.TimeoutError, TimeoutError) as exc:
+            timed_out = APITimeoutError(
+                f"GET {url.path_qs} took longer than the {self._timeout_seconds:g}s timeout"
+            )
+            raise _Retryable(_with_cause(timed_out, exc)) from None
+        except aiohttp.ClientError as exc:
+            failed = APIConnectionError(f"GET {url.path_qs} failed: {_describe(exc)}")
+            raise _Retryable(_with_cause(failed, exc)) from None
+        logger.debug(
+            "GET %s -> %d in %.1f ms (attempt %d of %d)",
+            url.path_qs,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+            attempt,
+            attempts,
+        )
+        return _interpret(url, response.status, response.headers, body)
+
+
+def _interpret(
+    url: yarl.URL, status: int, headers: Mapping[str, str], body: bytes
+) -> dict[str, Any]:
+    """The envelope of a success; otherwise raise the matching error."""
+    if 300 <= status < 400:
+        _refuse_redirect(url, status, headers)
+    envelope = _parse(body)
+    if status >= 400:
+        _raise_status_error(url, status, headers, body, envelope)
+    if envelope is None or "data" not in envelope:
+        error = APIResponseValidationError(
+            f"GET {url.path_qs} answered HTTP {status} with a body that is not the "
+            f"PackageX JSON envelope: {_excerpt(body)}",
+            status=status,
+            body=body[:_BODY_EXCERPT],
+        )
+        raise _Retryable(error)
+    return envelope
+
+
+def _parse(body: bytes) -> dict[str, Any] | None:
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _refuse_redirect(url: yarl.URL, status: int, headers: Mapping[str, str]) -> NoReturn:
+    target = yarl.URL(headers.get("Location", ""))
+    where = target.origin() if target.is_absolute() else "the same host"
+    raise APIStatusError(
+        f"the API redirected to {where}; redirects are not followed so that the API key "
+        "is never sent to another host. Check base_url.",
+        status=status,
+        endpoint=url.path_qs,
+    )
+
+
+def _raise_status_error(
+    url: yarl.URL,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    envelope: dict[str, Any] | None,
+) -> NoReturn:
+    retry_after = parse_retry_after(headers.get("Retry-After"))
+    error = _status_error(url, status, body, envelope, retry_after)
+    if status not in RETRY_STATUSES:
+        raise error
+    if retry_after is not None and retry_after > RETRY_AFTER_CAP:
+        raise error
+    raise _Retryable(error, retry_after)
+
+
+def _status_error(
+    url: yarl.URL,
+    status: int,
+    body: bytes,
+    envelope: dict[str, Any] | None,
+    retry_after: float | None,
+) -> APIStatusError:
+    fields: dict[str, Any] = {"status": status, "endpoint": url.path_qs}
+    if envelope is not None:
+        message = str(envelope.get("message") or f"HTTP {status}")
+        fields["code"] = envelope.get("code") or envelope.get("error_code")
+        errors = envelope.get("errors")
+        fields["errors"] = errors if isinstance(errors, list) else None
+        fields["endpoint"] = envelope.get("endpoint") or url.path_qs
+    else:
+        message = f"the answer was not the PackageX JSON envelope: {_excerpt(body)}"
+    cls = status_error_class(status)
+    if cls is RateLimitError:
+        if retry_after is not None:
+            message += f" (the server asked to wait {retry_after:g}s)"
+        return RateLimitError(message, retry_after=retry_after, **fields)
+    return cls(message, **fields)
+
+
+def _excerpt(body: bytes) -> str:
+    if not body:
+        return "(empty body)"
+    text = body[:_BODY_EXCERPT].decode("utf-8", "replace")
+    more = "..." if len(body) > _BODY_EXCERPT else ""
+    return repr(text + more)
+
+
+def _describe(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _with_cause(error: PackageXError, cause: BaseException) -> PackageXError:
+    error.__cause__ = cause
+    return error

@@ -1,0 +1,213 @@
+"""The public data models: batches, exports, their enumerations and pages of them.
+
+Attributes are the JSON keys without a leading underscore (``_result_json_url`` is
+``result_json_url``); the ``json`` field metadata records the wire name so the one
+converter in ``_converter`` can map it. Enumerated fields are *open*: a documented
+value decodes to its enum member, an undocumented one (a status the API adds next
+year) stays a plain ``str`` instead of failing. Every field but ``id`` is optional,
+because the SDK must keep working when the API omits or adds fields.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+__all__ = [
+    "Batch",
+    "BatchAction",
+    "BatchMode",
+    "BatchPhase",
+    "BatchResource",
+    "BatchStats",
+    "BatchStatus",
+    "BatchVia",
+    "DuplicateHandling",
+    "Export",
+    "ExportOrderBy",
+    "ExportResource",
+    "ExportStatus",
+    "Page",
+    "Pagination",
+    "SortDirection",
+]
+
+T = TypeVar("T")
+
+
+class _StrEnum(str, enum.Enum):
+    """A str-valued enum whose ``str()`` is its value (``enum.StrEnum`` needs 3.11)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class BatchResource(_StrEnum):
+    CONTACT = "contact"
+    GROUP = "group"
+    SHIPMENT = "shipment"
+    TRACKER = "tracker"
+
+
+class BatchMode(_StrEnum):
+    SYNC = "sync"
+    MIXED = "mixed"
+    ASYNC = "async"
+
+
+class BatchVia(_StrEnum):
+    API = "api"
+    FILE = "file"
+
+
+class BatchAction(_StrEnum):
+    MERGE = "merge"
+    OVERWRITE = "overwrite"
+    DELETE = "delete"
+
+
+class BatchStatus(_StrEnum):
+    REQUESTED = "requested"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    EXPIRED = "expired"
+
+
+class DuplicateHandling(_StrEnum):
+    IGNORE_ALL = "ignore_all"
+    USE_FIRST = "use_first"
+
+
+class ExportResource(_StrEnum):
+    CONTACT = "contact"
+    GROUP = "group"
+    LOCATION = "location"
+    SHIPMENT = "shipment"
+    TRACKER = "tracker"
+    SHIPPING_LABEL_INFERENCE = "shipping_label_inference"
+
+
+class ExportStatus(_StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+
+
+class ExportOrderBy(_StrEnum):
+    CREATED_AT = "created_at"
+    COUNT_BATCHES = "count_batches"
+    COUNT_TOTAL = "count_total"
+    UPDATED_AT = "updated_at"
+
+
+class SortDirection(_StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+def _wire(name: str) -> Any:
+    """An optional field whose JSON key is ``name`` (a leading-underscore URL key)."""
+    return attrs.field(default=None, metadata={"json": name})
+
+
+@attrs.frozen
+class BatchPhase:
+    """One phase of a batch's processing, with its item counters."""
+
+    name: str | None = None
+    mode: BatchMode | str | None = None
+    total: int = 0
+    processed: int = 0
+    success: int = 0
+    error: int = 0
+
+
+@attrs.frozen
+class BatchStats:
+    """What a finished batch did to the organisation's data."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    overwritten: int = 0
+    events: int = 0
+
+
+@attrs.frozen
+class Batch:
+    """A bulk operation on contacts, groups, shipments or trackers.
+
+    The ``*_url`` attributes are presigned download URLs, filled only when the batch
+    was retrieved with the matching ``include_*`` flag (and the file exists).
+    """
+
+    id: str
+    organization_id: str | None = None
+    resource: BatchResource | str | None = None
+    mode: BatchMode | str | None = None
+    via: BatchVia | str | None = None
+    action: BatchAction | str | None = None
+    status: BatchStatus | str | None = None
+    duplicate_handling: DuplicateHandling | str | None = None
+    reason: str | None = None
+    phases: list[BatchPhase] = attrs.Factory(list)
+    stats: BatchStats | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    checksum: str | None = None
+    upload_url: str | None = _wire("_upload_url")
+    upload_csv_url: str | None = _wire("_upload_csv_url")
+    upload_json_url: str | None = _wire("_upload_json_url")
+    errors_csv_url: str | None = _wire("_errors_csv_url")
+    errors_json_url: str | None = _wire("_errors_json_url")
+    result_json_url: str | None = _wire("_result_json_url")
+
+
+@attrs.frozen
+class Export:
+    """A CSV/JSON dump of an organisation's data; kept by PackageX for 24 hours.
+
+    ``json_url`` is filled when retrieved with ``include_json=True``; ``csv_url``,
+    ``csv_error_url`` and ``csv_sanitized_url`` with ``include_csv=True``.
+    """
+
+    id: str
+    organization_id: str | None = None
+    name: str | None = None
+    resource: ExportResource | str | None = None
+    status: ExportStatus | str | None = None
+    count_batches: int | None = None
+    count_total: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    json_url: str | None = _wire("_json_url")
+    csv_url: str | None = _wire("_csv_url")
+    csv_error_url: str | None = _wire("_csv_error_url")
+    csv_sanitized_url: str | None = _wire("_csv_sanitized_url")
+
+
+@attrs.frozen
+class Pagination:
+    """Where a list page sits: ``page`` is 1-based, ``total_count`` counts all matches."""
+
+    page: int
+    limit: int
+    has_more: bool
+    total_count: int | None = None
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of a list: its items and the pagination object the API sent with them."""
+
+    data: list[T]
+    pagination: Pagination

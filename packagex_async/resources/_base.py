@@ -1,0 +1,50 @@
+"""What every resource shares: retrieving one object and listing pages of them.
+
+A resource subclass knows only its path, its model, its default page size and how
+to turn its keyword arguments into a checked query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar, Generic, TypeVar
+
+from .._converter import structure_list
+from .._decode import decode_object, decode_page
+from .._pagination import AsyncPaginator
+from .._params import check_positive_int, id_segment
+from .._transport import Transport
+from ..models import Page
+
+__all__ = ["Resource"]
+
+T = TypeVar("T")
+
+
+class Resource(Generic[T]):
+    """Retrieve and list for one API collection such as ``/v1/batches``."""
+
+    path: ClassVar[str]
+    model: type[T]
+    default_limit: ClassVar[int]
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+        self._structure_items = structure_list(self.model)
+
+    async def _retrieve(self, id_name: str, object_id: object, flags: Mapping[str, bool]) -> T:
+        path = f"{self.path}/{id_segment(id_name, object_id)}"
+        query = {name: "true" for name, wanted in flags.items() if wanted}
+        envelope = await self._transport.get(path, query)
+        return decode_object(envelope, self.model, path)
+
+    def _list(self, query: Mapping[str, str], page: object, limit: object) -> AsyncPaginator[T]:
+        first_page = check_positive_int("page", page)
+        size = self.default_limit if limit is None else check_positive_int("limit", limit)
+        fixed = dict(query, limit=str(size))
+
+        async def fetch_page(number: int) -> Page[T]:
+            envelope = await self._transport.get(self.path, {**fixed, "page": str(number)})
+            return decode_page(envelope, self._structure_items, self.path)
+
+        return AsyncPaginator(fetch_page, first_page=first_page)

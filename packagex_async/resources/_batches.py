@@ -1,0 +1,75 @@
+"""``px.batches``: bulk operations on contacts, groups, shipments and trackers."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .._pagination import AsyncPaginator
+from .._params import check_flag, enum_value
+from ..models import Batch, BatchMode, BatchResource, BatchStatus, BatchVia
+from ._base import Resource
+
+__all__ = ["Batches"]
+
+# The batch list's ``mode`` filter is documented for these two of the three modes.
+_MODE_FILTERS = ("sync", "mixed")
+
+
+class Batches(Resource[Batch]):
+    """Retrieve one batch (with presigned file URLs on request) or list them."""
+
+    path: ClassVar[str] = "/v1/batches"
+    model = Batch
+    default_limit: ClassVar[int] = 25
+    """The API's own default page size for batches."""
+
+    async def retrieve(
+        self,
+        batch_id: str,
+        *,
+        include_upload_csv: bool = False,
+        include_upload_json: bool = False,
+        include_errors_csv: bool = False,
+        include_errors_json: bool = False,
+        include_result_json: bool = False,
+    ) -> Batch:
+        """One batch; each ``include_*`` flag fills the matching presigned ``*_url``.
+
+        Upload and result files exist only if the batch was created with
+        ``save_upload`` / ``save_result``; otherwise their URL stays ``None``.
+        """
+        flags = {
+            "include_upload_csv": include_upload_csv,
+            "include_upload_json": include_upload_json,
+            "include_errors_csv": include_errors_csv,
+            "include_errors_json": include_errors_json,
+            "include_result_json": include_result_json,
+        }
+        checked = {name: check_flag(name, value) for name, value in flags.items()}
+        return await self._retrieve("batch_id", batch_id, checked)
+
+    def list(
+        self,
+        *,
+        resource: BatchResource | str | None = None,
+        mode: BatchMode | str | None = None,
+        via: BatchVia | str | None = None,
+        status: BatchStatus | str | None = None,
+        page: int = 1,
+        limit: int | None = None,
+    ) -> AsyncPaginator[Batch]:
+        """Every batch matching the filters, oldest first, fetched page by page.
+
+        ``limit`` is the page size (the API's default, 25, when ``None``); ``page``
+        is where to start, e.g. to resume from ``paginator.next_page``.
+        """
+        query: dict[str, str] = {}
+        if resource is not None:
+            query["resource"] = enum_value("resource", resource, BatchResource)
+        if mode is not None:
+            query["mode"] = enum_value("mode", mode, BatchMode, _MODE_FILTERS)
+        if via is not None:
+            query["via"] = enum_value("via", via, BatchVia)
+        if status is not None:
+            query["status"] = enum_value("status", status, BatchStatus)
+        return self._list(query, page, limit)

@@ -1,0 +1,60 @@
+"""Shared fixtures: a mocked API for request-shape tests and JSON builders."""
+
+from __future__ import annotations
+
+import re
+import types
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from aiohttp import ClientResponse
+from aioresponses import aioresponses
+from yarl import URL
+
+from packagex_async import PackageX
+from packagex_async._retry import set_testing
+
+from .builders import API, KEY
+
+
+class _CompatResponse(ClientResponse):
+    """aioresponses 0.7.9 builds responses without the ``stream_writer`` aiohttp 3.14 needs."""
+
+    def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_writer", types.SimpleNamespace(output_size=0))
+        super().__init__(method, url, **kwargs)
+
+
+class MockAPI(aioresponses):
+    """aioresponses with the compatibility response class and request lookups."""
+
+    def add(self, url: Any, method: str = "GET", **kwargs: Any) -> None:  # type: ignore[override]
+        kwargs.setdefault("response_class", _CompatResponse)
+        if isinstance(url, str) and not url.startswith("http"):
+            url = re.compile(re.escape(API + url) + r"(\?.*)?$")
+        super().add(url, method, **kwargs)
+
+    def sent(self) -> list[tuple[URL, dict[str, Any]]]:
+        """Every request made, in order: its URL (with query) and its keyword arguments."""
+        calls = [(url, call) for (_, url), calls in self.requests.items() for call in calls]
+        return [(url, call.kwargs) for url, call in calls]
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff_waits() -> Iterator[None]:
+    set_testing(True)
+    yield
+    set_testing(False)
+
+
+@pytest.fixture
+def mock_api() -> Iterator[MockAPI]:
+    with MockAPI() as mocked:
+        yield mocked
+
+
+@pytest.fixture
+async def px() -> AsyncIterator[PackageX]:
+    async with PackageX(KEY, base_url=API) as client:
+        yield client
