@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 import yarl
 
+from ._pacing import Pacer
 from ._retry import RetryPolicy
 from ._transport import Transport
 from .resources import Batches, Exports
@@ -33,6 +34,7 @@ class PackageX:
     ``api_key`` defaults to the ``PX_API_KEY`` environment variable. ``timeout`` is
     seconds per attempt; a failed attempt is retried up to ``max_retries`` times
     with exponential backoff between ``retry_initial_delay`` and ``retry_max_delay``.
+    ``rate_limit`` caps the requests per second of this client, across all its tasks.
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class PackageX:
         retry_initial_delay: float = 0.5,
         retry_max_delay: float = 8.0,
         session: aiohttp.ClientSession | None = None,
+        rate_limit: float | None = None,
     ) -> None:
         key = _resolve_api_key(api_key)
         self.base_url = _check_base_url(base_url)
@@ -52,6 +55,7 @@ class PackageX:
         self.max_retries = _check_retries(max_retries)
         self.retry_initial_delay = _check_seconds("retry_initial_delay", retry_initial_delay)
         self.retry_max_delay = _check_seconds("retry_max_delay", retry_max_delay)
+        self.rate_limit = _check_rate_limit(rate_limit)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError(f"session must be an aiohttp.ClientSession, got {session!r}")
         self._session = session
@@ -61,7 +65,8 @@ class PackageX:
             base_url=self.base_url,
             headers=_headers(key),
             timeout=self.timeout,
-            policy=RetryPolicy(max_retries, retry_initial_delay, retry_max_delay),
+            policy=RetryPolicy(self.max_retries, self.retry_initial_delay, self.retry_max_delay),
+            pacer=Pacer(self.rate_limit),
             get_session=self._http_session,
         )
         self.batches = Batches(transport)
@@ -148,6 +153,18 @@ def _check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> float:
     if value < 0 or (value == 0 and not allow_zero) or math.isinf(value):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
+    return float(value)
+
+
+def _check_rate_limit(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"rate_limit must be requests per second (a number) or None, got {value!r}")
+    if not (0 < value < math.inf):
+        raise ValueError(
+            f"rate_limit must be a finite number of requests per second > 0, got {value!r}"
+        )
     return float(value)
 
 

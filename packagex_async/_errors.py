@@ -39,7 +39,20 @@ __all__ = [
 
 
 class PackageXError(Exception):
-    """Base of every error this SDK raises on purpose."""
+    """Base of every error this SDK raises on purpose.
+
+    ``page`` is set when the error stopped a listing: the page that could not be
+    fetched, which is also where ``list(page=...)`` resumes.
+    """
+
+    page: int | None = None
+
+    def at_page(self, page: int) -> None:
+        """Mark this error as stopping a listing at ``page`` and say so in its message."""
+        self.page = page
+        if self.args and isinstance(self.args[0], str) and "resume with" not in self.args[0]:
+            note = f" (listing stopped at page {page}; resume with list(page={page}))"
+            self.args = (self.args[0] + note, *self.args[1:])
 
 
 class APIStatusError(PackageXError):
@@ -129,8 +142,8 @@ class PaginationError(PackageXError):
     """
 
     def __init__(self, message: str, *, page: int) -> None:
-        self.page = page
         super().__init__(message)
+        self.page = page
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -8,7 +8,8 @@ instead of looping forever or repeating items.
 
 ``next_page`` tells where to resume after an error or an early ``break``: the first
 page whose items were not all delivered (``None`` once the list is exhausted), to be
-passed back as ``list(page=...)``.
+passed back as ``list(page=...)``. An error that stops the walk carries the same
+number as ``error.page`` and names it in its message.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Generic, TypeVar
 
-from ._errors import PaginationError
+from ._errors import PackageXError, PaginationError
 from .models import Page
 
 __all__ = ["AsyncPaginator"]
@@ -48,7 +49,11 @@ class AsyncPaginator(Generic[T]):
         number = self._first_page
         while True:
             self.next_page = number
-            page = await self._fetch_page(number)
+            try:
+                page = await self._fetch_page(number)
+            except PackageXError as error:
+                error.at_page(number)
+                raise
             _check(page, number)
             yield page
             if not page.pagination.has_more:

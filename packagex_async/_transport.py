@@ -27,6 +27,7 @@ from ._errors import (
     RateLimitError,
     status_error_class,
 )
+from ._pacing import Pacer
 from ._retry import RETRY_AFTER_CAP, RETRY_STATUSES, RetryPolicy, parse_retry_after, sleep
 
 __all__ = ["Transport"]
@@ -54,6 +55,7 @@ class Transport:
         headers: Mapping[str, str],
         timeout: float,
         policy: RetryPolicy,
+        pacer: Pacer,
         get_session: Callable[[], aiohttp.ClientSession],
     ) -> None:
         self._base_url = base_url
@@ -61,6 +63,7 @@ class Transport:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._timeout_seconds = timeout
         self._policy = policy
+        self._pacer = pacer
         self._get_session = get_session
 
     async def get(self, path: str, query: Mapping[str, str]) -> dict[str, Any]:
@@ -82,6 +85,8 @@ class Transport:
         wait = failure.retry_after
         if wait is None:
             wait = self._policy.backoff(attempt)
+        elif isinstance(failure.error, RateLimitError):
+            self._pacer.pause(wait)
         logger.info(
             "GET %s failed (%s); retry %d of %d in %.2fs",
             url.path_qs,
@@ -94,6 +99,7 @@ class Transport:
 
     async def _attempt(self, url: yarl.URL, attempt: int, attempts: int) -> dict[str, Any]:
         session = self._get_session()
+        await self._pacer.wait_turn()
         started = time.perf_counter()
         try:
             async with session.get(

@@ -16,6 +16,7 @@ from packagex_async import (
     PackageX,
     Page,
     PaginationError,
+    PermissionDeniedError,
 )
 
 from ..builders import KEY, batch_json, envelope, page_envelope
@@ -246,3 +247,25 @@ async def test_page_number_that_does_not_advance_stops_with_an_error(
 
     assert got == ["batch_0001"]
     assert len(mock_api.sent()) == 2
+
+
+async def test_a_failed_page_is_named_and_the_listing_resumes_from_it(
+    px: PackageX, mock_api: MockAPI
+) -> None:
+    items = [batch_json(n) for n in range(3)]
+    mock_api.get("/v1/batches", payload=page_envelope(items[:1], page=1, limit=1, total=3))
+    mock_api.get("/v1/batches", status=403, payload=envelope(None, status=403, message="no"))
+    mock_api.get("/v1/batches", payload=page_envelope(items[1:2], page=2, limit=1, total=3))
+    mock_api.get("/v1/batches", payload=page_envelope(items[2:], page=3, limit=1, total=3))
+
+    paginator = px.batches.list(limit=1)
+    seen = []
+    with pytest.raises(PermissionDeniedError, match=r"resume with list\(page=2\)") as caught:
+        async for batch in paginator:
+            seen.append(batch.id)
+    assert caught.value.page == 2
+    assert paginator.next_page == 2
+
+    seen += [batch.id async for batch in px.batches.list(limit=1, page=paginator.next_page)]
+
+    assert seen == [item["id"] for item in items]
