@@ -1,0 +1,224 @@
+"""FakePackageX: the API server and the storage server, started and stopped together.
+
+Both are real aiohttp servers on loopback (port 0 picks a free port), so a client under
+test goes through real sockets, real timeouts and real redirects. Nothing runs in the
+background: jobs move by the clock and faults act inside request handlers, so closing
+only has to wake injected waits (latency, stall) and stop the two runners; no task,
+socket or warning is left behind, even with a stalled request or a connected client.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from ._adding import AddSpec
+from ._api import make_api_app
+from ._clock import Clock
+from ._data import Factory
+from ._faults import Faults
+from ._files import FileMaker
+from ._ratelimit import RateLimiter
+from ._recording import RecordedRequest
+from ._signing import Signer
+from ._state import FakeState
+from ._storage import make_storage_app
+from ._store import Collection
+
+__all__ = ["DEFAULT_API_KEY", "FakePackageX"]
+
+DEFAULT_API_KEY = "px_test_key_0123456789"
+SHUTDOWN_TIMEOUT = 1.0
+BACKLOG = 1024  # benchmarks open ~1,000 connections at once; 128 would drop SYNs
+
+
+def _base_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy exactly as a client would decode it (JSON round trip)."""
+    return orjson.loads(orjson.dumps(value))
+
+
+class FakePackageX:
+    """A fake PackageX API (``url``) and its presigned-URL storage (``storage_url``).
+
+    ``batches`` / ``exports`` seeded items from ``seed``; ``url_ttl`` seconds of validity
+    for presigned URLs; ``rate_limit`` requests per second before 429s; ``max_limit``
+    the largest ``limit`` accepted (None: any).
+    """
+
+    def __init__(
+        self,
+        *,
+        batches: int = 60,
+        exports: int = 30,
+        seed: int = 0,
+        api_key: str = DEFAULT_API_KEY,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        storage_port: int = 0,
+        url_ttl: float = 300.0,
+        rate_limit: int | None = None,
+        max_limit: int | None = None,
+    ) -> None:
+        self.api_key = api_key
+        self.seed = seed
+        self.clock = Clock()
+        self.faults = Faults()
+        factory = Factory(seed)
+        self._state = FakeState(
+            api_key=api_key,
+            clock=self.clock,
+            faults=self.faults,
+            factory=factory,
+            batches=Collection(factory.seed_batches(batches)),
+            exports=Collection(factory.seed_exports(exports)),
+            files=FileMaker(seed),
+            signer=Signer(self.clock, url_ttl),
+            limiter=RateLimiter(rate_limit) if rate_limit is not None else None,
+            max_limit=max_limit,
+        )
+        self._host, self._port, self._storage_port = host, port, storage_port
+        self._runners: list[web.AppRunner] = []
+        self._url: str | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<FakePackageX url={self._url} seed={self.seed}>"
+
+    @property
+    def url(self) -> str:
+        """The API base URL, without ``/v1`` (e.g. ``http://127.0.0.1:50123``)."""
+        if self._url is None:
+            raise RuntimeError("FakePackageX is not started")
+        return self._url
+
+    @property
+    def storage_url(self) -> str:
+        """The storage server's base URL (presigned URLs point here)."""
+        if not self._state.storage_url:
+            raise RuntimeError("FakePackageX is not started")
+        return self._state.storage_url
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """API requests received, oldest first (clear it freely)."""
+        return self._state.requests
+
+    @property
+    def storage_requests(self) -> list[RecordedRequest]:
+        """Storage requests received, oldest first (clear it freely)."""
+        return self._state.storage_requests
+
+    @property
+    def key_leaks(self) -> int:
+        """How many storage requests carried a ``PX-API-KEY`` header (should stay 0)."""
+        return self._state.key_leaks
+
+    @property
+    def batches(self) -> list[dict[str, Any]]:
+        """A snapshot of every batch as served now, in creation order."""
+        return list(_copy(self._state.batches.views(self.clock.now())))
+
+    @property
+    def exports(self) -> list[dict[str, Any]]:
+        """A snapshot of every export as served now, in creation order."""
+        return list(_copy(self._state.exports.views(self.clock.now())))
+
+    def batch(self, batch_id: str) -> dict[str, Any] | None:
+        """A snapshot of one batch as served now, or None."""
+        item = self._state.batches.get(batch_id)
+        return None if item is None else dict(_copy(item.view(self.clock.now())))
+
+    def export(self, export_id: str) -> dict[str, Any] | None:
+        """A snapshot of one export as served now, or None."""
+        item = self._state.exports.get(export_id)
+        return None if item is None else dict(_copy(item.view(self.clock.now())))
+
+    def add_batch(
+        self,
+        *,
+        status: str | None = None,
+        final_status: str | None = None,
+        step_seconds: float = 0.1,
+        rows: int | None = None,
+        errors: int | None = None,
+        save_upload: bool = True,
+        save_result: bool = True,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Create the newest batch and return a snapshot of it.
+
+        Static by default (``status`` or completed); with ``final_status`` it moves from
+        ``status`` (default queued) through requested/queued/processing, ``step_seconds``
+        per status, to ``final_status`` (completed, failed, timed_out or expired).
+        ``rows`` uploaded rows of which ``errors`` are rejected; ``fields`` set JSON keys.
+        """
+        spec = AddSpec(status, final_status, step_seconds, rows, fields)
+        item = self._state.add_batch(
+            spec, errors=errors, save_upload=save_upload, save_result=save_result
+        )
+        return dict(_copy(item.data))
+
+    def add_export(
+        self,
+        *,
+        status: str | None = None,
+        final_status: str | None = None,
+        step_seconds: float = 0.1,
+        rows: int | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Create the newest export and return a snapshot of it.
+
+        As ``add_batch``: moves queued -> processing -> ``final_status`` (completed,
+        failed, timed_out) when given. ``rows`` sets ``count_total`` and the number of
+        rows in its data files (seeded exports hold at most 200).
+        """
+        item = self._state.add_export(AddSpec(status, final_status, step_seconds, rows, fields))
+        return dict(_copy(item.data))
+
+    async def start(self) -> None:
+        """Start the storage server, then the API server."""
+        if self._runners or self._closed:
+            raise RuntimeError("a FakePackageX starts once")
+        try:
+            port = await self._serve(make_storage_app(self._state, self.faults), self._storage_port)
+            self._state.storage_url = _base_url(self._host, port)
+            port = await self._serve(make_api_app(self._state, self.faults), self._port)
+            self._url = _base_url(self._host, port)
+        except BaseException:
+            await self.close()
+            raise
+
+    async def _serve(self, app: web.Application, port: int) -> int:
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
+        await runner.setup()
+        self._runners.append(runner)
+        await web.TCPSite(runner, self._host, port, backlog=BACKLOG).start()
+        return int(runner.addresses[0][1])
+
+    async def close(self) -> None:
+        """Wake injected waits, then stop both servers (idempotent)."""
+        self._closed = True
+        self._state.closing.set()
+        runners, self._runners = self._runners, []
+        for runner in reversed(runners):
+            await runner.cleanup()
+
+    async def __aenter__(self) -> FakePackageX:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
