@@ -110,7 +110,9 @@ def _attrs_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
         return structure
 
     def structure_dropping_nulls(value: Any, tp: Any) -> Any:
-        return structure({k: v for k, v in value.items() if v is not None}, tp)
+        if None in value.values():
+            value = {k: v for k, v in value.items() if v is not None}
+        return structure(value, tp)
 
     return structure_dropping_nulls
 
@@ -125,6 +127,26 @@ def _has_plain_defaults(cls: type[Any]) -> bool:
     )
 
 
+def _structure_optional_str(value: Any, _: Any) -> str | None:
+    return value if value is None or type(value) is str else str(value)
+
+
+def _structure_optional_int(value: Any, _: Any) -> int | None:
+    return value if value is None or type(value) is int else int(value)
+
+
+def _structure_optional_datetime(value: Any, _: Any) -> datetime | None:
+    return None if value is None else _structure_datetime(value, None)
+
+
+def _is(expected: Any) -> Callable[[Any], bool]:
+    return lambda tp: bool(tp == expected)
+
+
+# Exact-type fast paths for the optional scalars every model is made of.
+converter.register_structure_hook_func(_is(str | None), _structure_optional_str)
+converter.register_structure_hook_func(_is(int | None), _structure_optional_int)
+converter.register_structure_hook_func(_is(datetime | None), _structure_optional_datetime)
 converter.register_structure_hook(datetime, _structure_datetime)
 converter.register_structure_hook(bool, _structure_bool)
 converter.register_structure_hook_factory(lambda tp: _open_enum_of(tp) is not None, _open_enum_hook)
