@@ -1,10 +1,18 @@
 """The async paginator behind every ``list()``: items or pages, exactly once, in order.
 
 ``list()`` only builds a paginator; nothing is requested until iteration starts.
-Each ``async for`` starts afresh at the first page. Pages are followed through
-``pagination.has_more``; a page that contradicts that walk (an empty page claiming
-more, a page number that does not advance) stops it with ``PaginationError``
-instead of looping forever or repeating items.
+Each ``async for`` starts afresh at the first page.
+
+Two walks, one result:
+- sequential (``concurrency=1``): follow ``pagination.has_more`` page by page;
+- fan-out (``concurrency=N``): after the first page, ``total_count`` and ``limit`` say
+  how many pages remain, and up to N of them are fetched at once. Pages are still
+  yielded strictly in order and at most N are held, so memory stays bounded. Without
+  ``total_count`` the walk falls back to sequential.
+
+Every page is checked against the first one (``_consistency``): a page that would
+make the walk loop, or shows that the list changed underneath it, stops the walk
+with ``PaginationError`` rather than silently repeating or skipping items.
 
 ``next_page`` tells where to resume after an error or an early ``break``: the first
 page whose items were not all delivered (``None`` once the list is exhausted), to be
@@ -14,66 +22,143 @@ number as ``error.page`` and names it in its message.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+import contextlib
+import math
+import weakref
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
+from types import TracebackType
 from typing import Generic, TypeVar
 
-from ._errors import PackageXError, PaginationError
+from ._consistency import check_page
+from ._errors import PackageXError
 from .models import Page
 
 __all__ = ["AsyncPaginator"]
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class AsyncPaginator(Generic[T]):
-    """Iterate with ``async for item in paginator`` or ``async for page in paginator.pages()``."""
+    """Iterate with ``async for item in paginator`` or ``async for page in paginator.pages()``.
 
-    def __init__(self, fetch_page: Callable[[int], Awaitable[Page[T]]], *, first_page: int) -> None:
+    Use ``async with`` (or call ``aclose()``) to cancel in-flight page requests at
+    once when leaving a loop early; otherwise they are cancelled when the abandoned
+    iterator is garbage-collected.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int], Awaitable[Page[T]]],
+        *,
+        first_page: int,
+        concurrency: int = 1,
+    ) -> None:
         self._fetch_page = fetch_page
         self._first_page = first_page
+        self._concurrency = concurrency
+        self._running: weakref.WeakSet[AsyncGenerator[object, None]] = weakref.WeakSet()
         self.next_page: int | None = first_page
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return self._items()
+        return self._track(self._items())
 
     def pages(self) -> AsyncIterator[Page[T]]:
         """Every page from the first one, each with ``data`` and ``pagination``."""
-        return self._pages()
+        return self._track(self._pages())
 
-    async def _items(self) -> AsyncIterator[T]:
-        async for page in self._pages():
-            for item in page.data:
-                yield item
+    async def aclose(self) -> None:
+        """Stop every iteration of this paginator and cancel its in-flight requests."""
+        while self._running:
+            await self._running.pop().aclose()
 
-    async def _pages(self) -> AsyncIterator[Page[T]]:
+    async def __aenter__(self) -> AsyncPaginator[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def _track(self, generator: AsyncGenerator[U, None]) -> AsyncGenerator[U, None]:
+        self._running.add(generator)
+        return generator
+
+    async def _items(self) -> AsyncGenerator[T, None]:
+        async with contextlib.aclosing(self._pages()) as pages:
+            async for page in pages:
+                for item in page.data:
+                    yield item
+
+    async def _pages(self) -> AsyncGenerator[Page[T], None]:
+        self.next_page = self._first_page
+        async with contextlib.aclosing(self._numbered_pages()) as pages:
+            async for number, page in pages:
+                yield page
+                self.next_page = number + 1
+        self.next_page = None
+
+    async def _numbered_pages(self) -> AsyncGenerator[tuple[int, Page[T]], None]:
+        first = await self._fetch(self._first_page, None)
+        yield self._first_page, first
+        if not first.pagination.has_more:
+            return
+        if self._concurrency > 1 and first.pagination.total_count is not None:
+            rest = self._fan_out(first)
+        else:
+            rest = self._walk(first)
+        async with contextlib.aclosing(rest):
+            async for numbered in rest:
+                yield numbered
+
+    async def _walk(self, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
+        """Follow ``has_more`` one page at a time."""
         number = self._first_page
         while True:
-            self.next_page = number
-            try:
-                page = await self._fetch_page(number)
-            except PackageXError as error:
-                error.at_page(number)
-                raise
-            _check(page, number)
-            yield page
-            if not page.pagination.has_more:
-                self.next_page = None
-                return
             number += 1
+            page = await self._fetch(number, first)
+            yield number, page
+            if not page.pagination.has_more:
+                return
+
+    async def _fan_out(self, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
+        """Fetch the pages ``total_count`` announces, N at a time, yielding in order."""
+        total = first.pagination.total_count or 0
+        last = math.ceil(total / max(first.pagination.limit, 1))
+        window: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
+        try:
+            for number in range(self._first_page + 1, last + 1):
+                window.append((number, asyncio.ensure_future(self._fetch(number, first))))
+                if len(window) == self._concurrency:
+                    done, task = window.popleft()
+                    yield done, await task
+            while window:
+                done, task = window.popleft()
+                yield done, await task
+        finally:
+            await _cancel_all(task for _, task in window)
+
+    async def _fetch(self, number: int, first: Page[T] | None) -> Page[T]:
+        """One page, checked against the first; a failure names its page."""
+        try:
+            page = await self._fetch_page(number)
+        except PackageXError as error:
+            error.at_page(number)
+            raise
+        check_page(page, number, first)
+        return page
 
 
-def _check(page: Page[T], number: int) -> None:
-    """Refuse a page that would make the walk loop or skip."""
-    answered = page.pagination.page
-    if answered != number:
-        raise PaginationError(
-            f"asked for page {number} but the API answered page {answered}; stopping so "
-            "that no item is repeated or skipped",
-            page=number,
-        )
-    if page.pagination.has_more and not page.data:
-        raise PaginationError(
-            f"page {number} is empty but claims more pages follow; stopping so that the "
-            "listing does not loop forever",
-            page=number,
-        )
+async def _cancel_all(tasks: Iterable[asyncio.Task[Page[T]]]) -> None:
+    """Cancel the pages still in flight and wait until they are really gone."""
+    pending = list(tasks)
+    for task in pending:
+        task.cancel()
+    for task in pending:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task

@@ -38,13 +38,16 @@ class Resource(Generic[T]):
         envelope = await self._transport.get(path, query)
         return decode_object(envelope, self.model, path)
 
-    def _list(self, query: Mapping[str, str], page: object, limit: object) -> AsyncPaginator[T]:
+    def _list(
+        self, query: Mapping[str, str], page: object, limit: object, concurrency: object
+    ) -> AsyncPaginator[T]:
         first_page = check_positive_int("page", page)
         size = self.default_limit if limit is None else check_positive_int("limit", limit)
+        in_flight = check_positive_int("concurrency", concurrency)
         fixed = dict(query, limit=str(size))
 
         async def fetch_page(number: int) -> Page[T]:
             envelope = await self._transport.get(self.path, {**fixed, "page": str(number)})
             return decode_page(envelope, self._structure_items, self.path)
 
-        return AsyncPaginator(fetch_page, first_page=first_page)
+        return AsyncPaginator(fetch_page, first_page=first_page, concurrency=in_flight)

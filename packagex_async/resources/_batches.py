@@ -57,11 +57,13 @@ class Batches(Resource[Batch]):
         status: BatchStatus | str | None = None,
         page: int = 1,
         limit: int | None = None,
+        concurrency: int = 1,
     ) -> AsyncPaginator[Batch]:
         """Every batch matching the filters, oldest first, fetched page by page.
 
         ``limit`` is the page size (the API's default, 25, when ``None``); ``page``
-        is where to start, e.g. to resume from ``paginator.next_page``.
+        is where to start, e.g. to resume from ``paginator.next_page``. With
+        ``concurrency=N`` > 1, up to N pages are fetched at once after the first.
         """
         query: dict[str, str] = {}
         if resource is not None:
@@ -72,4 +74,4 @@ class Batches(Resource[Batch]):
             query["via"] = enum_value("via", via, BatchVia)
         if status is not None:
             query["status"] = enum_value("status", status, BatchStatus)
-        return self._list(query, page, limit)
+        return self._list(query, page, limit, concurrency)

@@ -41,11 +41,13 @@ class Exports(Resource[Export]):
         search: str | None = None,
         page: int = 1,
         limit: int | None = None,
+        concurrency: int = 1,
     ) -> AsyncPaginator[Export]:
         """Every export matching the filters, fetched page by page.
 
         ``statuses`` takes one status or several (sent comma-separated); ``search``
-        matches the export name; ``limit`` is the page size (10 when ``None``).
+        matches the export name; ``limit`` is the page size (10 when ``None``);
+        ``concurrency=N`` > 1 fetches up to N pages at once after the first.
         """
         query: dict[str, str] = {}
         if order_by is not None:
@@ -58,4 +60,4 @@ class Exports(Resource[Export]):
             query["statuses"] = enum_values("statuses", statuses, ExportStatus)
         if search is not None:
             query["search"] = check_str("search", search)
-        return self._list(query, page, limit)
+        return self._list(query, page, limit, concurrency)

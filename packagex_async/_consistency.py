@@ -1,0 +1,55 @@
+"""Checks that a page agrees with the walk so far, so no item is repeated or skipped.
+
+Page-number pagination is only exact while the list holds still. When it does not
+(an item is created or deleted mid-listing), the pages shift and an item can be
+served twice or never. The first page's ``total_count`` and ``limit`` fix what
+every later page must look like; any disagreement is reported as a
+``PaginationError`` naming the page, instead of a quietly wrong result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import PaginationError
+from .models import Page
+
+__all__ = ["check_page"]
+
+
+def check_page(page: Page[Any], number: int, first: Page[Any] | None) -> None:
+    """Raise ``PaginationError`` if ``page`` (asked for as ``number``) breaks the walk."""
+    pagination = page.pagination
+    if pagination.page != number:
+        _fail(number, f"asked for page {number} but the API answered page {pagination.page}")
+    if pagination.has_more and not page.data:
+        _fail(number, f"page {number} is empty but claims more pages follow")
+    reference = first or page
+    total, limit = reference.pagination.total_count, reference.pagination.limit
+    if total is None or limit < 1:
+        return
+    if pagination.total_count is not None and pagination.total_count != total:
+        _changed(
+            number, f"total_count was {total} on the first page and is now {pagination.total_count}"
+        )
+    expected_items = max(0, min(limit, total - (number - 1) * limit))
+    if len(page.data) != expected_items:
+        _changed(
+            number, f"page {number} holds {len(page.data)} items where {expected_items} were due"
+        )
+    if pagination.has_more != (number * limit < total):
+        _changed(
+            number, f"page {number} says has_more={pagination.has_more} at total_count {total}"
+        )
+
+
+def _changed(number: int, problem: str) -> None:
+    _fail(
+        number,
+        f"the list changed while it was being read ({problem}), so items could be "
+        "repeated or missed; list again to get a consistent result",
+    )
+
+
+def _fail(number: int, problem: str) -> None:
+    raise PaginationError(f"{problem}; stopping the listing", page=number)
