@@ -13,7 +13,7 @@ from aioresponses import aioresponses
 from yarl import URL
 
 from packagex_async import PackageX
-from packagex_async._retry import set_testing
+from packagex_async.testing import set_testing
 
 from .builders import API, KEY
 

@@ -22,10 +22,15 @@ host); ``"ok"`` (scripts: no fault). Rules: ``latency``, ``error_rate``, ``scrip
 Moving jobs: ``fake.add_batch(status="queued", final_status="completed",
 step_seconds=0.05)``; ``fake.clock.advance(seconds)`` moves jobs and URL expiry without
 sleeping. Pytest users get the ``packagex_fake`` fixture from the plugin.
+
+``set_testing(True)`` makes the SDK's retry waits zero seconds (attempts still
+happen and count), so users' tests of failure paths run fast; it is the SDK's one
+hook here, the fake itself never imports the SDK.
 """
 
 from __future__ import annotations
 
+from .._retry import set_testing
 from ._clock import Clock
 from ._faults import FAULT_KINDS, ROUTES, Faults
 from ._recording import RecordedRequest
@@ -41,4 +46,5 @@ __all__ = [
     "Faults",
     "RecordedRequest",
     "serve",
+    "set_testing",
 ]
