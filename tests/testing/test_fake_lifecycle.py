@@ -24,6 +24,7 @@ def test_public_names() -> None:
         "Faults",
         "RecordedRequest",
         "serve",
+        "set_testing",
     ]
     assert all(hasattr(testing, name) for name in testing.__all__)
 
