@@ -22,6 +22,7 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
 )
+from ._many import RetrieveResult
 from ._pagination import AsyncPaginator
 from .models import (
     Batch,
@@ -77,6 +78,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RetrieveResult",
     "SortDirection",
     "__version__",
 ]

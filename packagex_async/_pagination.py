@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import math
-import weakref
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
@@ -45,8 +45,8 @@ class AsyncPaginator(Generic[T]):
     """Iterate with ``async for item in paginator`` or ``async for page in paginator.pages()``.
 
     Use ``async with`` (or call ``aclose()``) to cancel in-flight page requests at
-    once when leaving a loop early; otherwise they are cancelled when the abandoned
-    iterator is garbage-collected.
+    once when leaving a loop early; otherwise they finish on their own and are
+    released with the paginator.
     """
 
     def __init__(
@@ -59,7 +59,7 @@ class AsyncPaginator(Generic[T]):
         self._fetch_page = fetch_page
         self._first_page = first_page
         self._concurrency = concurrency
-        self._running: weakref.WeakSet[AsyncGenerator[object, None]] = weakref.WeakSet()
+        self._running: set[AsyncGenerator[object, None]] = set()
         self.next_page: int | None = first_page
 
     def __aiter__(self) -> AsyncIterator[T]:
@@ -86,6 +86,8 @@ class AsyncPaginator(Generic[T]):
         await self.aclose()
 
     def _track(self, generator: AsyncGenerator[U, None]) -> AsyncGenerator[U, None]:
+        """Hold the iteration so ``aclose()`` can reach it after a ``break``."""
+        self._running = {g for g in self._running if getattr(g, "ag_frame", None)}  # unfinished
         self._running.add(generator)
         return generator
 
@@ -105,41 +107,47 @@ class AsyncPaginator(Generic[T]):
 
     async def _numbered_pages(self) -> AsyncGenerator[tuple[int, Page[T]], None]:
         first = await self._fetch(self._first_page, None)
-        yield self._first_page, first
-        if not first.pagination.has_more:
-            return
-        if self._concurrency > 1 and first.pagination.total_count is not None:
-            rest = self._fan_out(first)
+        pagination = first.pagination
+        if pagination.has_more and self._concurrency > 1 and pagination.total_count is not None:
+            walk = self._fan_out(first)
         else:
-            rest = self._walk(first)
-        async with contextlib.aclosing(rest):
-            async for numbered in rest:
+            walk = self._walk(first)
+        async with contextlib.aclosing(walk):
+            async for numbered in walk:
                 yield numbered
 
     async def _walk(self, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
         """Follow ``has_more`` one page at a time."""
-        number = self._first_page
-        while True:
+        number, page = self._first_page, first
+        yield number, page
+        while page.pagination.has_more:
             number += 1
             page = await self._fetch(number, first)
             yield number, page
-            if not page.pagination.has_more:
-                return
 
     async def _fan_out(self, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
-        """Fetch the pages ``total_count`` announces, N at a time, yielding in order."""
+        """Fetch the pages ``total_count`` announces, N at a time, yielding in order.
+
+        The window is refilled before each page is handed over, so N requests stay
+        in flight while the caller works on a page.
+        """
         total = first.pagination.total_count or 0
         last = math.ceil(total / max(first.pagination.limit, 1))
+        numbers = iter(range(self._first_page + 1, last + 1))
         window: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
-        try:
-            for number in range(self._first_page + 1, last + 1):
+
+        def refill() -> None:
+            for number in itertools.islice(numbers, self._concurrency - len(window)):
                 window.append((number, asyncio.ensure_future(self._fetch(number, first))))
-                if len(window) == self._concurrency:
-                    done, task = window.popleft()
-                    yield done, await task
+
+        try:
+            refill()
+            yield self._first_page, first
             while window:
-                done, task = window.popleft()
-                yield done, await task
+                number, task = window.popleft()
+                page = await task
+                refill()
+                yield number, page
         finally:
             await _cancel_all(task for _, task in window)
 

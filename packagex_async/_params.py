@@ -18,6 +18,7 @@ __all__ = [
     "check_str",
     "enum_value",
     "enum_values",
+    "id_list",
     "id_segment",
 ]
 
@@ -31,6 +32,16 @@ def id_segment(name: str, value: Any) -> str:
     if value in (".", ".."):
         raise ValueError(f"{name} {value!r} is not an id (it would change the URL path)")
     return quote(value, safe="")
+
+
+def id_list(name: str, value: Any) -> list[str]:
+    """A collection of ids (not a single string), each checked as ``id_segment`` does."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a list of string ids, got {value!r}")
+    ids = list(value)
+    for item in ids:
+        id_segment(name, item)
+    return ids
 
 
 def enum_value(

@@ -6,13 +6,15 @@ to turn its keyword arguments into a checked query.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import ClassVar, Generic, TypeVar
 
 from .._converter import structure_list
 from .._decode import decode_object, decode_page
+from .._many import RetrieveResult, retrieve_many
 from .._pagination import AsyncPaginator
-from .._params import check_positive_int, id_segment
+from .._params import check_flag, check_positive_int, id_list, id_segment
 from .._transport import Transport
 from ..models import Page
 
@@ -37,6 +39,23 @@ class Resource(Generic[T]):
         query = {name: "true" for name, wanted in flags.items() if wanted}
         envelope = await self._transport.get(path, query)
         return decode_object(envelope, self.model, path)
+
+    async def _retrieve_many(
+        self,
+        id_name: str,
+        object_ids: object,
+        flags: Mapping[str, bool],
+        concurrency: object,
+        fail_fast: object,
+    ) -> builtins.list[RetrieveResult[T]]:
+        ids = id_list(f"{id_name}s", object_ids)
+        in_flight = check_positive_int("concurrency", concurrency)
+        check_flag("fail_fast", fail_fast)
+
+        async def retrieve(object_id: str) -> T:
+            return await self._retrieve(id_name, object_id, flags)
+
+        return await retrieve_many(retrieve, ids, concurrency=in_flight, fail_fast=bool(fail_fast))
 
     def _list(
         self, query: Mapping[str, str], page: object, limit: object, concurrency: object

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Iterable
 from typing import ClassVar
 
+from .._many import RetrieveResult
 from .._pagination import AsyncPaginator
 from .._params import check_flag, enum_value
 from ..models import Batch, BatchMode, BatchResource, BatchStatus, BatchVia
@@ -38,15 +41,41 @@ class Batches(Resource[Batch]):
         Upload and result files exist only if the batch was created with
         ``save_upload`` / ``save_result``; otherwise their URL stays ``None``.
         """
-        flags = {
-            "include_upload_csv": include_upload_csv,
-            "include_upload_json": include_upload_json,
-            "include_errors_csv": include_errors_csv,
-            "include_errors_json": include_errors_json,
-            "include_result_json": include_result_json,
-        }
-        checked = {name: check_flag(name, value) for name, value in flags.items()}
-        return await self._retrieve("batch_id", batch_id, checked)
+        flags = _file_flags(
+            include_upload_csv,
+            include_upload_json,
+            include_errors_csv,
+            include_errors_json,
+            include_result_json,
+        )
+        return await self._retrieve("batch_id", batch_id, flags)
+
+    async def retrieve_many(
+        self,
+        batch_ids: Iterable[str],
+        *,
+        concurrency: int = 8,
+        fail_fast: bool = False,
+        include_upload_csv: bool = False,
+        include_upload_json: bool = False,
+        include_errors_csv: bool = False,
+        include_errors_json: bool = False,
+        include_result_json: bool = False,
+    ) -> builtins.list[RetrieveResult[Batch]]:
+        """Retrieve every id, ``concurrency`` at a time; one result per id, in order.
+
+        A failed id does not stop the others: its result carries the error
+        (``result.ok`` is False). With ``fail_fast=True`` the first error is raised
+        and the requests in flight are cancelled.
+        """
+        flags = _file_flags(
+            include_upload_csv,
+            include_upload_json,
+            include_errors_csv,
+            include_errors_json,
+            include_result_json,
+        )
+        return await self._retrieve_many("batch_id", batch_ids, flags, concurrency, fail_fast)
 
     def list(
         self,
@@ -75,3 +104,21 @@ class Batches(Resource[Batch]):
         if status is not None:
             query["status"] = enum_value("status", status, BatchStatus)
         return self._list(query, page, limit, concurrency)
+
+
+def _file_flags(
+    upload_csv: object,
+    upload_json: object,
+    errors_csv: object,
+    errors_json: object,
+    result_json: object,
+) -> dict[str, bool]:
+    """The five ``include_*`` flags, each checked to be a real bool."""
+    flags = {
+        "include_upload_csv": upload_csv,
+        "include_upload_json": upload_json,
+        "include_errors_csv": errors_csv,
+        "include_errors_json": errors_json,
+        "include_result_json": result_json,
+    }
+    return {name: check_flag(name, value) for name, value in flags.items()}

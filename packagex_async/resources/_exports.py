@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from typing import ClassVar
 
+from .._many import RetrieveResult
 from .._pagination import AsyncPaginator
 from .._params import check_flag, check_str, enum_value, enum_values
 from ..models import Export, ExportOrderBy, ExportResource, ExportStatus, SortDirection
@@ -25,11 +27,25 @@ class Exports(Resource[Export]):
         self, export_id: str, *, include_csv: bool = False, include_json: bool = False
     ) -> Export:
         """One export; ``include_json`` fills ``json_url``, ``include_csv`` the CSV URLs."""
-        flags = {
-            "include_csv": check_flag("include_csv", include_csv),
-            "include_json": check_flag("include_json", include_json),
-        }
+        flags = _file_flags(include_csv, include_json)
         return await self._retrieve("export_id", export_id, flags)
+
+    async def retrieve_many(
+        self,
+        export_ids: Iterable[str],
+        *,
+        concurrency: int = 8,
+        fail_fast: bool = False,
+        include_csv: bool = False,
+        include_json: bool = False,
+    ) -> builtins.list[RetrieveResult[Export]]:
+        """Retrieve every id, ``concurrency`` at a time; one result per id, in order.
+
+        A failed id does not stop the others: its result carries the error. With
+        ``fail_fast=True`` the first error is raised and the rest are cancelled.
+        """
+        flags = _file_flags(include_csv, include_json)
+        return await self._retrieve_many("export_id", export_ids, flags, concurrency, fail_fast)
 
     def list(
         self,
@@ -61,3 +77,10 @@ class Exports(Resource[Export]):
         if search is not None:
             query["search"] = check_str("search", search)
         return self._list(query, page, limit, concurrency)
+
+
+def _file_flags(include_csv: object, include_json: object) -> dict[str, bool]:
+    return {
+        "include_csv": check_flag("include_csv", include_csv),
+        "include_json": check_flag("include_json", include_json),
+    }

@@ -36,6 +36,7 @@ EXPECTED = {
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RetrieveResult",
     "SortDirection",
     "__version__",
 }
