@@ -1,9 +1,10 @@
 """The one cattrs converter that turns decoded JSON into the public attrs models.
 
-Configured once, at import, with generated structure functions and
-``detailed_validation=False``: listing is decode-bound, and the detailed mode costs
-about 1.5x for error messages we replace with our own anyway (the transport wraps
-any decode failure in ``APIResponseValidationError``).
+Configured once, at import. Attrs models get the straight-line structure functions
+of ``_fastgen`` (listing is decode-bound; see there), registered in this converter
+so that everything else still dispatches through cattrs. ``detailed_validation``
+is off: its messages are replaced by ours anyway (``_decode`` reports any failure
+as ``APIResponseValidationError``), and it costs about 1.5x.
 
 The hooks encode the tolerance the API docs ask for:
 - open enums (``Status | str``): a known value becomes the member, an unknown one
@@ -12,10 +13,9 @@ The hooks encode the tolerance the API docs ask for:
 - timestamps: integer epoch seconds (the documented form), epoch milliseconds or
   ISO 8601 strings, always returned as aware UTC datetimes;
 - booleans: real booleans, or the strings ``"true"`` / ``"false"`` (never ``bool("false")``);
-- lists that arrive as ``null`` are empty lists, and a ``null`` counter of a phase or
-  stats object is its default (0) rather than a crash;
-- a leading-underscore key maps onto the attribute named in the field's ``json``
-  metadata; unknown keys are ignored.
+- a missing key or a ``null`` means the field's default (``[]`` for lists, 0 for the
+  counters of phases and stats, ``None`` elsewhere); unknown keys are ignored; a
+  leading-underscore key maps onto the attribute named in the field's ``json`` metadata.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.cols import is_mutable_sequence, list_structure_factory
-from cattrs.gen import make_dict_structure_fn, override
+
+from ._fastgen import make_structure_fn
 
 __all__ = ["converter", "structure_list"]
 
@@ -65,6 +65,8 @@ def _open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
 
 
 def _structure_datetime(value: Any, _: Any) -> datetime:
+    if type(value) is int and abs(value) < _MILLISECONDS_THRESHOLD:
+        return datetime.fromtimestamp(value, tz=timezone.utc)
     if isinstance(value, str):
         try:
             value = float(value)
@@ -90,76 +92,23 @@ def _structure_bool(value: Any, _: Any) -> bool:
     raise TypeError(f"expected a boolean, got {value!r}")
 
 
-def _nullable_list_hook(tp: Any) -> Callable[[Any, Any], Any]:
-    structure_items = list_structure_factory(tp, converter)
-
-    def structure(value: Any, _: Any) -> Any:
-        return [] if value is None else structure_items(value, tp)
-
-    return structure
-
-
 def _attrs_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
-    renames: dict[str, Any] = {
-        field.name: override(rename=field.metadata["json"])
-        for field in attrs.fields(cls)
-        if "json" in field.metadata
-    }
-    structure = make_dict_structure_fn(cls, converter, **renames)
-    if not _has_plain_defaults(cls):
-        return structure
-
-    def structure_dropping_nulls(value: Any, tp: Any) -> Any:
-        if None in value.values():
-            value = {k: v for k, v in value.items() if v is not None}
-        return structure(value, tp)
-
-    return structure_dropping_nulls
+    return make_structure_fn(cls, converter.get_structure_hook)
 
 
-def _has_plain_defaults(cls: type[Any]) -> bool:
-    """Whether some field has a non-None literal default (a null should mean that)."""
-    return any(
-        field.default is not None
-        and field.default is not attrs.NOTHING
-        and not isinstance(field.default, attrs.Factory)  # type: ignore[arg-type]
-        for field in attrs.fields(cls)
-    )
-
-
-def _structure_optional_str(value: Any, _: Any) -> str | None:
-    return value if value is None or type(value) is str else str(value)
-
-
-def _structure_optional_int(value: Any, _: Any) -> int | None:
-    return value if value is None or type(value) is int else int(value)
-
-
-def _structure_optional_datetime(value: Any, _: Any) -> datetime | None:
-    return None if value is None else _structure_datetime(value, None)
-
-
-def _is(expected: Any) -> Callable[[Any], bool]:
-    return lambda tp: bool(tp == expected)
-
-
-# Exact-type fast paths for the optional scalars every model is made of.
-converter.register_structure_hook_func(_is(str | None), _structure_optional_str)
-converter.register_structure_hook_func(_is(int | None), _structure_optional_int)
-converter.register_structure_hook_func(_is(datetime | None), _structure_optional_datetime)
 converter.register_structure_hook(datetime, _structure_datetime)
 converter.register_structure_hook(bool, _structure_bool)
 converter.register_structure_hook_factory(lambda tp: _open_enum_of(tp) is not None, _open_enum_hook)
-converter.register_structure_hook_factory(is_mutable_sequence, _nullable_list_hook)
 converter.register_structure_hook_factory(attrs.has, _attrs_hook)
 
 
 def structure_list(item_type: type[T]) -> Callable[[Any], list[T]]:
     """A fast function decoding a JSON array into a list of ``item_type``."""
-    hook = converter.get_structure_hook(list[item_type])  # type: ignore[valid-type]
-    list_type = list[item_type]  # type: ignore[valid-type]
+    hook = converter.get_structure_hook(item_type)
 
     def structure(value: Any) -> list[T]:
-        return hook(value, list_type)  # type: ignore[no-any-return]
+        if not isinstance(value, list):
+            raise TypeError(f"expected an array, got {type(value).__name__}")
+        return [hook(item, item_type) for item in value]
 
     return structure

@@ -95,6 +95,8 @@ async def test_html_error_page_keeps_its_status_class(px: PackageX, mock_api: Mo
         ('{"message": "ok"}', "not the PackageX JSON envelope"),
         ('{"data": []}', "'data' should be an object, got list"),
         ('{"data": {"id": "b", "created_at": "yesterday"}}', "could not be read"),
+        ('{"data": {"status": "completed"}}', "the Batch could not be read: 'id'"),
+        ('{"data": {"id": "b", "phases": [1]}}', "could not be read"),
     ],
 )
 async def test_success_status_with_a_wrong_body_is_a_validation_error(
@@ -106,6 +108,16 @@ async def test_success_status_with_a_wrong_body_is_a_validation_error(
         await px.batches.retrieve("b")
 
     assert caught.value.status == 200
+
+
+async def test_list_item_that_is_not_an_object_is_a_validation_error(
+    px: PackageX, mock_api: MockAPI
+) -> None:
+    pagination = {"page": 1, "limit": 10, "has_more": False, "total_count": 1}
+    mock_api.get("/v1/exports", payload=envelope(["exp_1"], pagination=pagination))
+
+    with pytest.raises(APIResponseValidationError, match="the page could not be read"):
+        [e async for e in px.exports.list()]
 
 
 async def test_list_without_pagination_is_a_validation_error(
