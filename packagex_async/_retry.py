@@ -14,17 +14,24 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import logging
 import random
 import time
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
+from typing import TypeVar
 
 import attrs
+
+from ._errors import PackageXError
 
 __all__ = [
     "RETRY_AFTER_CAP",
     "RETRY_STATUSES",
     "RetryPolicy",
+    "Retryable",
     "parse_retry_after",
+    "retry",
     "set_testing",
     "sleep",
     "testing_enabled",
@@ -35,6 +42,10 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 RETRY_AFTER_CAP = 120.0
 """A server asking for a longer wait than this gets an error instead of a hung call."""
+
+logger = logging.getLogger("packagex_async")
+
+R = TypeVar("R")
 
 _testing = False
 
@@ -90,3 +101,46 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         when = when.replace(tzinfo=timezone.utc)
     current = datetime.fromtimestamp(time.time() if now is None else now, tz=timezone.utc)
     return max(0.0, (when - current).total_seconds())
+
+
+class Retryable(Exception):
+    """An attempt failed in a way another attempt may fix; carries the error to raise."""
+
+    def __init__(self, error: PackageXError, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retry_after = retry_after
+
+
+async def retry(
+    policy: RetryPolicy,
+    attempt: Callable[[int, int], Awaitable[R]],
+    *,
+    what: str,
+    before_wait: Callable[[Retryable, float], None] | None = None,
+) -> R:
+    """Run ``attempt(number, attempts)`` until it returns or a ``Retryable`` runs out.
+
+    The last failure's error is raised; every retry is logged at INFO with its wait,
+    which is the server's ``Retry-After`` when it gave one, else the backoff.
+    """
+    attempts = policy.max_retries + 1
+    for number in range(1, attempts + 1):
+        try:
+            return await attempt(number, attempts)
+        except Retryable as failure:
+            if number == attempts:
+                raise failure.error from failure.error.__cause__
+            wait = policy.backoff(number) if failure.retry_after is None else failure.retry_after
+            if before_wait is not None:
+                before_wait(failure, wait)
+            logger.info(
+                "%s failed (%s); retry %d of %d in %.2fs",
+                what,
+                failure.error,
+                number,
+                attempts - 1,
+                wait,
+            )
+            await sleep(wait)
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -28,21 +28,20 @@ from ._errors import (
     status_error_class,
 )
 from ._pacing import Pacer
-from ._retry import RETRY_AFTER_CAP, RETRY_STATUSES, RetryPolicy, parse_retry_after, sleep
+from ._retry import (
+    RETRY_AFTER_CAP,
+    RETRY_STATUSES,
+    Retryable,
+    RetryPolicy,
+    parse_retry_after,
+    retry,
+)
 
 __all__ = ["Transport"]
 
 logger = logging.getLogger("packagex_async")
 
 _BODY_EXCERPT = 200
-
-
-class _Retryable(Exception):
-    """An attempt failed in a way another attempt may fix; carries the error to raise."""
-
-    def __init__(self, error: PackageXError, retry_after: float | None = None) -> None:
-        self.error = error
-        self.retry_after = retry_after
 
 
 class Transport:
@@ -69,33 +68,18 @@ class Transport:
     async def get(self, path: str, query: Mapping[str, str]) -> dict[str, Any]:
         """GET ``path`` (already percent-encoded) and return the success envelope."""
         url = yarl.URL(self._base_url + path, encoded=True).with_query(query)
-        attempts = self._policy.max_retries + 1
-        for attempt in range(1, attempts + 1):
-            try:
-                return await self._attempt(url, attempt, attempts)
-            except _Retryable as failure:
-                if attempt == attempts:
-                    raise failure.error from failure.error.__cause__
-                await self._wait_before_retry(url, failure, attempt, attempts)
-        raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def _wait_before_retry(
-        self, url: yarl.URL, failure: _Retryable, attempt: int, attempts: int
-    ) -> None:
-        wait = failure.retry_after
-        if wait is None:
-            wait = self._policy.backoff(attempt)
-        elif isinstance(failure.error, RateLimitError):
-            self._pacer.pause(wait)
-        logger.info(
-            "GET %s failed (%s); retry %d of %d in %.2fs",
-            url.path_qs,
-            failure.error,
-            attempt,
-            attempts - 1,
-            wait,
+        async def attempt(number: int, attempts: int) -> dict[str, Any]:
+            return await self._attempt(url, number, attempts)
+
+        return await retry(
+            self._policy, attempt, what=f"GET {url.path_qs}", before_wait=self._pause_on_429
         )
-        await sleep(wait)
+
+    def _pause_on_429(self, failure: Retryable, wait: float) -> None:
+        """A 429 throttles the key: hold every request of the client, not only this one."""
+        if isinstance(failure.error, RateLimitError) and failure.retry_after is not None:
+            self._pacer.pause(wait)
 
     async def _attempt(self, url: yarl.URL, attempt: int, attempts: int) -> dict[str, Any]:
         session = self._get_session()
@@ -110,10 +94,10 @@ class Transport:
             timed_out = APITimeoutError(
                 f"GET {url.path_qs} took longer than the {self._timeout_seconds:g}s timeout"
             )
-            raise _Retryable(_with_cause(timed_out, exc)) from None
+            raise Retryable(_with_cause(timed_out, exc)) from None
         except aiohttp.ClientError as exc:
             failed = APIConnectionError(f"GET {url.path_qs} failed: {_describe(exc)}")
-            raise _Retryable(_with_cause(failed, exc)) from None
+            raise Retryable(_with_cause(failed, exc)) from None
         logger.debug(
             "GET %s -> %d in %.1f ms (attempt %d of %d)",
             url.path_qs,
@@ -141,7 +125,7 @@ def _interpret(
             status=status,
             body=body[:_BODY_EXCERPT],
         )
-        raise _Retryable(error)
+        raise Retryable(error)
     return envelope
 
 
@@ -177,7 +161,7 @@ def _raise_status_error(
         raise error
     if retry_after is not None and retry_after > RETRY_AFTER_CAP:
         raise error
-    raise _Retryable(error, retry_after)
+    raise Retryable(error, retry_after)
 
 
 def _status_error(
