@@ -15,13 +15,18 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    FileDownloadError,
+    FileNotAvailableError,
+    FileURLExpiredError,
     InternalServerError,
     NotFoundError,
     PackageXError,
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    WaitTimeoutError,
 )
+from ._files import Download, Files
 from ._many import RetrieveResult
 from ._pagination import AsyncPaginator
 from .models import (
@@ -64,11 +69,16 @@ __all__ = [
     "BatchStats",
     "BatchStatus",
     "BatchVia",
+    "Download",
     "DuplicateHandling",
     "Export",
     "ExportOrderBy",
     "ExportResource",
     "ExportStatus",
+    "FileDownloadError",
+    "FileNotAvailableError",
+    "FileURLExpiredError",
+    "Files",
     "InternalServerError",
     "NotFoundError",
     "PackageX",
@@ -80,5 +90,6 @@ __all__ = [
     "RateLimitError",
     "RetrieveResult",
     "SortDirection",
+    "WaitTimeoutError",
     "__version__",
 ]

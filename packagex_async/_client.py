@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 import yarl
 
+from ._files import Files
 from ._pacing import Pacer
 from ._retry import RetryPolicy
 from ._transport import Transport
@@ -61,16 +62,18 @@ class PackageX:
         self._session = session
         self._owns_session = session is None
         self._closed = False
+        policy = RetryPolicy(self.max_retries, self.retry_initial_delay, self.retry_max_delay)
         transport = Transport(
             base_url=self.base_url,
             headers=_headers(key),
             timeout=self.timeout,
-            policy=RetryPolicy(self.max_retries, self.retry_initial_delay, self.retry_max_delay),
+            policy=policy,
             pacer=Pacer(self.rate_limit),
             get_session=self._http_session,
         )
-        self.batches = Batches(transport)
-        self.exports = Exports(transport)
+        self.files = Files(get_session=self._http_session, timeout=self.timeout, policy=policy)
+        self.batches = Batches(transport, self.files)
+        self.exports = Exports(transport, self.files)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"

@@ -11,7 +11,11 @@
     ├── APIConnectionError        no usable answer: connection refused, reset, cut short
     │   └── APITimeoutError       an attempt ran past ``timeout``
     ├── APIResponseValidationError  a 2xx answer that is not the documented envelope
-    └── PaginationError           the pages contradict themselves (would loop or skip)
+    ├── PaginationError           the pages contradict themselves (would loop or skip)
+    ├── FileNotAvailableError     the object has no such file (URL null: flag or setting)
+    ├── FileDownloadError         the storage host refused a presigned URL (``status``)
+    │   └── FileURLExpiredError   403: expired or refused; retrieve the object again
+    └── WaitTimeoutError          a job was not finished within ``wait(timeout=...)``
 
 Messages never contain the API key: they are built only from the status, the
 endpoint path and the server's own message.
@@ -19,7 +23,7 @@ endpoint path and the server's own message.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = [
     "APIConnectionError",
@@ -28,12 +32,17 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "FileDownloadError",
+    "FileNotAvailableError",
+    "FileURLExpiredError",
     "InternalServerError",
     "NotFoundError",
     "PackageXError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "WaitTimeoutError",
+    "caused_by",
     "status_error_class",
 ]
 
@@ -146,6 +155,30 @@ class PaginationError(PackageXError):
         self.page = page
 
 
+class FileNotAvailableError(PackageXError):
+    """The object has no URL for this file; the message says which flag or setting is missing."""
+
+
+class FileDownloadError(PackageXError):
+    """The storage host answered a presigned URL with an error ``status``."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class FileURLExpiredError(FileDownloadError):
+    """403 from storage: the presigned URL expired or was refused; get a fresh one."""
+
+
+class WaitTimeoutError(PackageXError):
+    """``wait()`` gave up before the job reached a final status; ``last`` is the last seen."""
+
+    def __init__(self, message: str, *, last: object) -> None:
+        super().__init__(message)
+        self.last = last
+
+
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -160,3 +193,12 @@ def status_error_class(status: int) -> type[APIStatusError]:
     if status >= 500:
         return InternalServerError
     return _BY_STATUS.get(status, APIStatusError)
+
+
+E = TypeVar("E", bound=BaseException)
+
+
+def caused_by(error: E, cause: BaseException) -> E:
+    """``error`` with ``cause`` as its ``__cause__``, for raising through a wrapper."""
+    error.__cause__ = cause
+    return error

@@ -23,8 +23,8 @@ from ._errors import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
-    PackageXError,
     RateLimitError,
+    caused_by,
     status_error_class,
 )
 from ._pacing import Pacer
@@ -94,10 +94,10 @@ class Transport:
             timed_out = APITimeoutError(
                 f"GET {url.path_qs} took longer than the {self._timeout_seconds:g}s timeout"
             )
-            raise Retryable(_with_cause(timed_out, exc)) from None
+            raise Retryable(caused_by(timed_out, exc)) from None
         except aiohttp.ClientError as exc:
             failed = APIConnectionError(f"GET {url.path_qs} failed: {_describe(exc)}")
-            raise Retryable(_with_cause(failed, exc)) from None
+            raise Retryable(caused_by(failed, exc)) from None
         logger.debug(
             "GET %s -> %d in %.1f ms (attempt %d of %d)",
             url.path_qs,
@@ -198,8 +198,3 @@ def _excerpt(body: bytes) -> str:
 
 def _describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
-
-
-def _with_cause(error: PackageXError, cause: BaseException) -> PackageXError:
-    error.__cause__ = cause
-    return error

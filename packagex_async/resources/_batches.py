@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
-from typing import ClassVar
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
+from .._files import Download, ProgressCallback
 from .._many import RetrieveResult
 from .._pagination import AsyncPaginator
 from .._params import check_flag, enum_value
 from ..models import Batch, BatchMode, BatchResource, BatchStatus, BatchVia
-from ._base import Resource
+from ._jobs import FileSpec, JobResource
 
 __all__ = ["Batches"]
 
@@ -18,13 +20,71 @@ __all__ = ["Batches"]
 _MODE_FILTERS = ("sync", "mixed")
 
 
-class Batches(Resource[Batch]):
-    """Retrieve one batch (with presigned file URLs on request) or list them."""
+_UPLOADED = "upload files exist only for batches created with save_upload=true"
+_RESULT = "result files exist only for batches created with save_result=true, once finished"
+_ERRORS = "error files exist only for batches that rejected rows"
+
+BatchFile = Literal["upload_csv", "upload_json", "errors_csv", "errors_json", "result_json"]
+
+
+class Batches(JobResource[Batch]):
+    """Retrieve one batch (with presigned file URLs on request), list them, wait for
+    one to finish, and read or download its files."""
 
     path: ClassVar[str] = "/v1/batches"
     model = Batch
     default_limit: ClassVar[int] = 25
     """The API's own default page size for batches."""
+    id_name: ClassVar[str] = "batch_id"
+    final_statuses: ClassVar[frozenset[str]] = frozenset(
+        {"completed", "failed", "timed_out", "expired"}
+    )
+    file_specs: ClassVar[Mapping[str, FileSpec]] = {
+        "upload_csv": FileSpec("include_upload_csv", "upload_csv_url", "csv", _UPLOADED),
+        "upload_json": FileSpec("include_upload_json", "upload_json_url", "json", _UPLOADED),
+        "errors_csv": FileSpec("include_errors_csv", "errors_csv_url", "csv", _ERRORS),
+        "errors_json": FileSpec("include_errors_json", "errors_json_url", "json", _ERRORS),
+        "result_json": FileSpec("include_result_json", "result_json_url", "json", _RESULT),
+    }
+
+    async def wait(
+        self,
+        batch_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 15.0,
+        on_progress: Callable[[Batch], object] | None = None,
+    ) -> Batch:
+        """Poll until the batch is completed, failed, timed_out or expired; return it.
+
+        ``on_progress`` receives every polled batch (its ``phases`` tell how far it
+        got). Raises ``WaitTimeoutError`` (with ``.last``) after ``timeout`` seconds.
+        """
+        return await self._wait(batch_id, timeout, poll_interval, max_poll_interval, on_progress)
+
+    async def download(
+        self,
+        batch_id: str,
+        file: BatchFile,
+        path: str | os.PathLike[str],
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> Download:
+        """Fetch a fresh URL for one of the batch's files and download it to ``path``.
+
+        ``file`` is upload_csv, upload_json, errors_csv, errors_json or result_json.
+        Atomic: ``path`` appears only once the whole file is there.
+        """
+        return await self._download(batch_id, file, path, on_progress)
+
+    def rows(self, batch_id: str, file: BatchFile) -> AsyncIterator[Any]:
+        """The rows of one of the batch's files, parsed as they stream in.
+
+        JSON files yield their array's elements; CSV files yield dicts keyed by the
+        header row.
+        """
+        return self._rows(batch_id, file)
 
     async def retrieve(
         self,

@@ -3,25 +3,80 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
-from typing import ClassVar
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from typing import Any, ClassVar, Literal
 
+from .._files import Download, ProgressCallback
 from .._many import RetrieveResult
 from .._pagination import AsyncPaginator
 from .._params import check_flag, check_str, enum_value, enum_values
 from ..models import Export, ExportOrderBy, ExportResource, ExportStatus, SortDirection
-from ._base import Resource
+from ._jobs import FileSpec, JobResource
 
 __all__ = ["Exports"]
 
 
-class Exports(Resource[Export]):
-    """Retrieve one export (with presigned file URLs on request) or list them."""
+_DONE = "export files exist once the export is completed, and are kept for 24 hours"
+
+ExportFile = Literal["json", "csv", "csv_error", "csv_sanitized"]
+
+
+class Exports(JobResource[Export]):
+    """Retrieve one export (with presigned file URLs on request), list them, wait for
+    one to finish, and read or download its files."""
 
     path: ClassVar[str] = "/v1/exports"
     model = Export
     default_limit: ClassVar[int] = 10
     """The API's own default page size for exports."""
+    id_name: ClassVar[str] = "export_id"
+    final_statuses: ClassVar[frozenset[str]] = frozenset({"completed", "failed", "timed_out"})
+    file_specs: ClassVar[Mapping[str, FileSpec]] = {
+        "json": FileSpec("include_json", "json_url", "json", _DONE),
+        "csv": FileSpec("include_csv", "csv_url", "csv", _DONE),
+        "csv_error": FileSpec("include_csv", "csv_error_url", "csv", _DONE),
+        "csv_sanitized": FileSpec("include_csv", "csv_sanitized_url", "csv", _DONE),
+    }
+
+    async def wait(
+        self,
+        export_id: str,
+        *,
+        timeout: float = 600.0,
+        poll_interval: float = 1.0,
+        max_poll_interval: float = 15.0,
+        on_progress: Callable[[Export], object] | None = None,
+    ) -> Export:
+        """Poll until the export is completed, failed or timed_out; return it.
+
+        ``on_progress`` receives every polled export. Raises ``WaitTimeoutError``
+        (with ``.last``) after ``timeout`` seconds.
+        """
+        return await self._wait(export_id, timeout, poll_interval, max_poll_interval, on_progress)
+
+    async def download(
+        self,
+        export_id: str,
+        file: ExportFile,
+        path: str | os.PathLike[str],
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> Download:
+        """Fetch a fresh URL for one of the export's files and download it to ``path``.
+
+        ``file`` is json, csv, csv_error or csv_sanitized. Atomic: ``path`` appears
+        only once the whole file is there.
+        """
+        return await self._download(export_id, file, path, on_progress)
+
+    def rows(
+        self, export_id: str, *, format: Literal["json", "csv"] = "json"
+    ) -> AsyncIterator[Any]:
+        """The export's data rows, parsed as they stream in (dicts in both formats)."""
+        if format not in ("json", "csv"):
+            raise ValueError(f"format must be 'json' or 'csv', got {format!r}")
+        return self._rows(export_id, format)
 
     async def retrieve(
         self, export_id: str, *, include_csv: bool = False, include_json: bool = False

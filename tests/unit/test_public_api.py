@@ -22,11 +22,16 @@ EXPECTED = {
     "BatchStats",
     "BatchStatus",
     "BatchVia",
+    "Download",
     "DuplicateHandling",
     "Export",
     "ExportOrderBy",
     "ExportResource",
     "ExportStatus",
+    "FileDownloadError",
+    "FileNotAvailableError",
+    "FileURLExpiredError",
+    "Files",
     "InternalServerError",
     "NotFoundError",
     "PackageX",
@@ -38,6 +43,7 @@ EXPECTED = {
     "RateLimitError",
     "RetrieveResult",
     "SortDirection",
+    "WaitTimeoutError",
     "__version__",
 }
 
@@ -61,11 +67,15 @@ def test_error_tree() -> None:
     ):
         assert issubclass(cls, px.APIStatusError)
     assert issubclass(px.APITimeoutError, px.APIConnectionError)
+    assert issubclass(px.FileURLExpiredError, px.FileDownloadError)
     for cls in (
         px.APIStatusError,
         px.APIConnectionError,
         px.APIResponseValidationError,
         px.PaginationError,
+        px.FileNotAvailableError,
+        px.FileDownloadError,
+        px.WaitTimeoutError,
     ):
         assert issubclass(cls, px.PackageXError)
 

@@ -1,0 +1,58 @@
+"""Waiting for a job (batch or export) to reach a final status, by polling.
+
+Polls start at ``poll_interval`` and grow by half each time up to
+``max_poll_interval``, so a short job is seen finishing quickly and a long one does
+not hammer the API. The deadline is checked after every poll and the last sleep is
+cut to it, so ``wait(timeout=10)`` returns or raises close to 10 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Collection
+from typing import Any, Protocol, TypeVar
+
+from ._errors import WaitTimeoutError
+
+__all__ = ["HasStatus", "wait_until_final"]
+
+
+class HasStatus(Protocol):
+    @property
+    def status(self) -> Any: ...
+
+
+J = TypeVar("J", bound=HasStatus)
+
+_GROWTH = 1.5
+
+
+async def wait_until_final(
+    retrieve: Callable[[], Awaitable[J]],
+    *,
+    final: Collection[str],
+    what: str,
+    timeout: float,
+    poll_interval: float,
+    max_poll_interval: float,
+    on_progress: Callable[[J], object] | None,
+) -> J:
+    """Retrieve until the status is in ``final``; ``WaitTimeoutError`` past ``timeout``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    interval = poll_interval
+    while True:
+        job = await retrieve()
+        if on_progress is not None:
+            on_progress(job)
+        if job.status is not None and str(job.status) in final:
+            return job
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise WaitTimeoutError(
+                f"{what} is still {job.status} after {timeout:g}s (final statuses: "
+                f"{', '.join(sorted(final))}); call wait() again to keep waiting",
+                last=job,
+            )
+        await asyncio.sleep(min(interval, remaining))
+        interval = min(interval * _GROWTH, max_poll_interval)
