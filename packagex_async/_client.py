@@ -7,6 +7,7 @@ passed in is borrowed: used as is and never closed here.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import math
 import os
@@ -35,7 +36,8 @@ class PackageX:
     ``api_key`` defaults to the ``PX_API_KEY`` environment variable. ``timeout`` is
     seconds per attempt; a failed attempt is retried up to ``max_retries`` times
     with exponential backoff between ``retry_initial_delay`` and ``retry_max_delay``.
-    ``rate_limit`` caps the requests per second of this client, across all its tasks.
+    ``rate_limit`` caps the requests per second of this client, across all its tasks;
+    ``connection_limit`` caps its open connections (for the session it creates).
     """
 
     def __init__(
@@ -49,6 +51,7 @@ class PackageX:
         retry_max_delay: float = 8.0,
         session: aiohttp.ClientSession | None = None,
         rate_limit: float | None = None,
+        connection_limit: int = 100,
     ) -> None:
         key = _resolve_api_key(api_key)
         self.base_url = _check_base_url(base_url)
@@ -57,10 +60,12 @@ class PackageX:
         self.retry_initial_delay = _check_seconds("retry_initial_delay", retry_initial_delay)
         self.retry_max_delay = _check_seconds("retry_max_delay", retry_max_delay)
         self.rate_limit = _check_rate_limit(rate_limit)
+        self.connection_limit = _check_connection_limit(connection_limit)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError(f"session must be an aiohttp.ClientSession, got {session!r}")
         self._session = session
         self._owns_session = session is None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         policy = RetryPolicy(self.max_retries, self.retry_initial_delay, self.retry_max_delay)
         transport = Transport(
@@ -103,10 +108,19 @@ class PackageX:
         return self._closed
 
     def _http_session(self) -> aiohttp.ClientSession:
+        """The session for this request, created on first use inside the running loop."""
         if self._closed:
             raise RuntimeError("this PackageX client is closed; create a new PackageX to go on")
+        loop = asyncio.get_running_loop()
         if self._session is None:
-            self._session = aiohttp.ClientSession()
+            connector = aiohttp.TCPConnector(limit=self.connection_limit)
+            self._session = aiohttp.ClientSession(connector=connector)
+            self._session_loop = loop
+        elif self._session_loop is not None and self._session_loop is not loop:
+            raise RuntimeError(
+                "this PackageX client was first used in another event loop; its connections "
+                "belong to that loop. Create one client per event loop."
+            )
         return self._session
 
 
@@ -169,6 +183,12 @@ def _check_rate_limit(value: Any) -> float | None:
             f"rate_limit must be a finite number of requests per second > 0, got {value!r}"
         )
     return float(value)
+
+
+def _check_connection_limit(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"connection_limit must be an integer >= 1, got {value!r}")
+    return value
 
 
 def _check_retries(value: Any) -> int:

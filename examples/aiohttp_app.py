@@ -1,0 +1,68 @@
+"""An aiohttp.web service that shares one PackageX client across all its handlers.
+
+The client is created in ``cleanup_ctx`` (inside the server's loop, once) and closed
+when the app shuts down. ``/batches.jsonl`` streams every batch as JSON lines while
+it pages through the API, so the response starts at once and memory stays flat.
+
+Run it (against the fake, with ``python -m packagex_async serve-fake`` elsewhere):
+
+    PX_API_KEY=px_test_key_0123456789 PX_BASE_URL=http://127.0.0.1:8080 \\
+        python examples/aiohttp_app.py
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import attrs
+import orjson
+from aiohttp import web
+
+from packagex_async import NotFoundError, PackageX
+
+CLIENT = web.AppKey("packagex", PackageX)
+
+
+async def packagex_client(app: web.Application) -> AsyncIterator[None]:
+    """One client for the app's lifetime (PX_API_KEY from the environment)."""
+    base_url = os.environ.get("PX_BASE_URL", "https://api.packagex.io")
+    async with PackageX(base_url=base_url) as px:
+        app[CLIENT] = px
+        yield
+
+
+def _json(value: object) -> bytes:
+    return orjson.dumps(attrs.asdict(value), default=str)  # type: ignore[arg-type]
+
+
+async def stream_batches(request: web.Request) -> web.StreamResponse:
+    """Every batch, as JSON lines, written page by page as they arrive."""
+    response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
+    await response.prepare(request)
+    status = request.query.get("status")
+    async with request.app[CLIENT].batches.list(status=status, concurrency=4) as batches:
+        async for batch in batches:
+            await response.write(_json(batch) + b"\n")
+    await response.write_eof()
+    return response
+
+
+async def one_batch(request: web.Request) -> web.Response:
+    try:
+        batch = await request.app[CLIENT].batches.retrieve(request.match_info["batch_id"])
+    except NotFoundError:
+        raise web.HTTPNotFound(text="no such batch") from None
+    return web.Response(body=_json(batch), content_type="application/json")
+
+
+def make_app() -> web.Application:
+    app = web.Application()
+    app.cleanup_ctx.append(packagex_client)
+    app.router.add_get("/batches.jsonl", stream_batches)
+    app.router.add_get("/batches/{batch_id}", one_batch)
+    return app
+
+
+if __name__ == "__main__":
+    web.run_app(make_app(), host="127.0.0.1", port=8000)

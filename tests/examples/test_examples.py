@@ -1,0 +1,112 @@
+"""The runnable examples, each driven against the fake PackageX over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import ModuleType
+
+import aiohttp
+import orjson
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from packagex_async import PackageX
+from packagex_async.testing import FakePackageX
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"examples_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakePackageX]:
+    async with FakePackageX(batches=60, exports=30, seed=9) as server:
+        monkeypatch.setenv("PX_API_KEY", server.api_key)
+        monkeypatch.setenv("PX_BASE_URL", server.url)
+        yield server
+
+
+async def test_aiohttp_app_streams_every_batch_as_json_lines(fake: FakePackageX) -> None:
+    app = load("aiohttp_app").make_app()
+
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        answer = await client.get("/batches.jsonl")
+        lines = (await answer.read()).splitlines()
+        one = await (await client.get(f"/batches/{fake.batches[3]['id']}")).json()
+        missing = await client.get("/batches/batch_missing")
+        failed = await client.get("/batches.jsonl", params={"status": "failed"})
+        failed_lines = (await failed.read()).splitlines()
+
+    assert answer.headers["Content-Type"] == "application/x-ndjson"
+    assert [orjson.loads(line)["id"] for line in lines] == [b["id"] for b in fake.batches]
+    assert one["id"] == fake.batches[3]["id"]
+    assert missing.status == 404
+    assert {orjson.loads(line)["status"] for line in failed_lines} == {"failed"}
+
+
+async def test_fastapi_app_on_a_real_server(fake: FakePackageX) -> None:
+    uvicorn = pytest.importorskip("uvicorn")
+    app = load("fastapi_app").app
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # noqa: ASYNC110 (uvicorn exposes a flag, not an event)
+            await asyncio.sleep(0.01)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}") as http:
+            async with http.get("/exports") as answer:
+                exports = await answer.json()
+            async with http.get(f"/exports/{exports[0]['id']}") as answer:
+                first = await answer.json()
+            async with http.get("/exports/exp_missing") as answer:
+                missing_status = answer.status
+    finally:
+        server.should_exit = True
+        await serving
+
+    completed = [e for e in fake.exports if e["status"] == "completed"]
+    assert len(exports) == len(completed)
+    counts = [e["count_total"] for e in exports]
+    assert counts == sorted(counts, reverse=True)
+    assert first["csv_url"].startswith(fake.storage_url)
+    assert missing_status == 404
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="the worker uses asyncio.TaskGroup")
+async def test_worker_fans_out_with_a_limit(fake: FakePackageX) -> None:
+    worker = load("worker")
+    fake.faults.latency("retrieve_batch", 0.02)
+    ids = [b["id"] for b in fake.batches[:20]] + ["batch_missing"]
+    in_flight = peak = 0
+
+    async def started(*_: object) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+
+    async def ended(*_: object) -> None:
+        nonlocal in_flight
+        in_flight -= 1
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(started)
+    trace.on_request_end.append(ended)
+    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+        px = PackageX(fake.api_key, base_url=fake.url, session=session)
+        found = await worker.fetch_all(px, ids, limit=4)
+
+    assert list(found) == ids
+    assert found["batch_missing"] is None
+    assert all(found[i] is not None and found[i].id == i for i in ids[:-1])
+    assert peak == 4
