@@ -1,0 +1,108 @@
+"""``get``, ``wait`` and ``download``: one batch or export, its outcome, its files."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any
+
+from ._connect import connect
+from ._exits import JOB_FAILED, OK
+from ._kinds import Kind
+from ._progress import Bar, progress_bar
+from ._records import field_names, to_record
+from ._streams import Streams
+from ._writers import write_object
+
+__all__ = ["default_download_name", "download_command", "get_command", "wait_command"]
+
+_COMPLETED = "completed"
+"""The one final status that is a success, for batches and exports alike."""
+
+
+async def get_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
+    """Retrieve one object; ``--include`` asks for presigned URLs of its files."""
+    flags = {f"include_{name}": True for name in args.include}
+    async with connect(args, io.err) as px:
+        found = await kind.api(px).retrieve(args.id, **flags)
+    write_object(args.format, io.out, to_record(found), fields=field_names(kind.model))
+    return OK
+
+
+async def wait_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
+    """Poll until a final status, print the object; exit 6 unless it completed."""
+    seen: list[str] = []
+
+    def on_progress(job: Any) -> None:
+        status = str(job.status)
+        if not seen or seen[-1] != status:
+            seen.append(status)
+            io.note(f"{kind.noun} {args.id}: {status}")
+
+    async with connect(args, io.err) as px:
+        job = await kind.api(px).wait(
+            args.id,
+            timeout=args.timeout,
+            poll_interval=args.poll_interval,
+            on_progress=on_progress,
+        )
+    write_object(args.format, io.out, to_record(job), fields=field_names(kind.model))
+    return OK if str(job.status) == _COMPLETED else JOB_FAILED
+
+
+async def download_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
+    """Download one file atomically; print where it went and its size."""
+    path = _target(args.output, args.id, args.file)
+    progress = _DownloadProgress(io, path.name)
+    try:
+        async with connect(args, io.err) as px:
+            # argparse restricted FILE to the SDK's own names (``Kind.files``).
+            download = kind.api(px).download
+            done = await download(args.id, args.file, path, on_progress=progress)
+    finally:
+        progress.close()
+    record = {"path": str(done.path), "size": done.size}
+    write_object(args.format, io.out, record, fields=("path", "size"))
+    return OK
+
+
+class _DownloadProgress:
+    """The SDK's ``on_progress`` callback, drawing a bar once the total is known."""
+
+    def __init__(self, io: Streams, label: str) -> None:
+        self._io = io
+        self._label = label
+        self._bar: Bar | None = None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self._bar is None:  # created on the first chunk: Content-Length is known then
+            self._bar = progress_bar(self._io.err, total=total, unit="B", description=self._label)
+        self._bar.move_to(done, total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def default_download_name(object_id: str, file: str) -> str:
+    """``<id>.<file name>.<extension>``: ``batch_1.result.json``, ``exp_1.error.csv``.
+
+    The file's format word (csv/json) becomes the extension, the rest its name. The
+    id is reduced to letters, digits, ``_`` and ``-``, so an odd id can never name a
+    path outside the current directory.
+    """
+    words = file.split("_")
+    extension = next((word for word in words if word in ("csv", "json")), "")
+    stem = [word for word in words if word != extension]
+    safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", object_id)
+    return ".".join([safe_id, *stem, extension] if extension else [safe_id, *stem])
+
+
+def _target(output: str | None, object_id: str, file: str) -> Path:
+    """``-o`` as given; a directory (or no ``-o``) gets the default name."""
+    name = default_download_name(object_id, file)
+    if output is None:
+        return Path(name)
+    path = Path(output)
+    return path / name if path.is_dir() else path

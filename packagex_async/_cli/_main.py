@@ -1,0 +1,64 @@
+"""``main``: parse, run one command in its own event loop, turn failures into exit codes.
+
+Expected failures (the API said no, a bad option value, no key...) become one line
+on stderr and a documented exit code; Ctrl-C and a closed output pipe end quietly.
+Anything else is a bug in the CLI or SDK and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from ._exits import EXPECTED_ERRORS, FAILURE, INTERRUPTED, OK, PIPE_CLOSED, exit_code, one_line
+from ._parser import build_parser
+from ._streams import Streams
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the return value is the process exit code."""
+    io = Streams(sys.stdout, sys.stderr)
+    try:
+        args = build_parser().parse_args(argv)
+        code: int = asyncio.run(args.run(args, io))
+    except SystemExit as stop:  # argparse: --help, --version and usage errors (2)
+        return _exit_status(stop)
+    except KeyboardInterrupt:
+        _say(io, "packagex: interrupted")
+        return INTERRUPTED
+    except BrokenPipeError:  # e.g. `packagex batches list --all --format jsonl | head`
+        _discard_stdout()
+        return PIPE_CLOSED
+    except EXPECTED_ERRORS as error:
+        _say(io, f"packagex: error: {one_line(error)}")
+        return exit_code(error)
+    return code
+
+
+def _exit_status(stop: SystemExit) -> int:
+    if stop.code is None:
+        return OK
+    return stop.code if isinstance(stop.code, int) else FAILURE
+
+
+def _say(io: Streams, line: str) -> None:
+    try:
+        io.err.write(line + "\n")
+        io.err.flush()
+    except (OSError, ValueError):  # stderr gone too: the exit code still tells
+        pass
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured or replaced: nothing to do
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)

@@ -1,0 +1,232 @@
+"""The argument parser: ``packagex {batches,exports} ACTION ...``, ``demo``, ``serve-fake``.
+
+Connection and output options are accepted before the command (``packagex --format
+json batches list``) and after it (``packagex batches list --format json``): the
+copies on each command default to ``SUPPRESS`` so they never overwrite a value given
+earlier on the line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeAlias
+
+from .. import __version__
+from .._client import API_KEY_ENV_VAR, DEFAULT_BASE_URL
+from ..models import (
+    BatchResource,
+    BatchStatus,
+    BatchVia,
+    ExportOrderBy,
+    ExportResource,
+    ExportStatus,
+    SortDirection,
+)
+from ._exits import EXIT_CODES_HELP
+from ._fake import demo_command, serve_fake_command
+from ._jobs import download_command, get_command, wait_command
+from ._kinds import BATCHES, EXPORTS, KINDS, Kind
+from ._listing import list_command
+from ._writers import FORMATS
+
+__all__ = ["build_parser"]
+
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+_EPILOG = f"""\
+The API key comes from {API_KEY_ENV_VAR} or --api-key-file PATH ("-" reads stdin).
+Tables are for people; use --format json, jsonl or csv in scripts and pipes.
+
+{EXIT_CODES_HELP}"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="packagex",
+        description="PackageX Batches and Exports from the command line.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_shared_options(suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    shared = _shared_options(suppress=True)
+    for kind in KINDS:
+        _add_kind(commands, kind, shared)
+    _add_fake_commands(commands)
+    return parser
+
+
+def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
+    """Connection and output options; ``suppress`` for the per-command copies."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    options = argparse.ArgumentParser(add_help=False)
+    group = options.add_argument_group("connection and output")
+    group.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        default=default(None),
+        help=f"read the API key from this file instead of {API_KEY_ENV_VAR} ('-': stdin)",
+    )
+    group.add_argument(
+        "--api-key",
+        metavar="KEY",
+        default=default(None),
+        help="the API key itself (discouraged: visible in the process list; warns)",
+    )
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=default(DEFAULT_BASE_URL),
+        help=f"the API's address (default: {DEFAULT_BASE_URL})",
+    )
+    group.add_argument(
+        "--request-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=default(60.0),
+        help="give up on an unanswered request after this long (default: 60)",
+    )
+    group.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=default("table"),
+        help="output format (default: table)",
+    )
+    return options
+
+
+def _add_kind(commands: _Commands, kind: Kind, shared: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser(kind.name, help=f"list, get, wait for and download {kind.name}")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    def action(name: str, run: Callable[..., Any], summary: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = actions.add_parser(
+            name, help=summary, description=summary[0].upper() + summary[1:] + ".", parents=[shared]
+        )
+        sub.set_defaults(run=functools.partial(run, kind))
+        return sub
+
+    listing = action("list", list_command, f"list {kind.name}, one page or --all")
+    _add_filters(listing, kind)
+    _add_paging(listing)
+    _add_get(action("get", get_command, f"show one {kind.noun}"), kind)
+    _add_wait(action("wait", wait_command, f"wait until a {kind.noun} is finished and show it"))
+    _add_download(action("download", download_command, f"download a file of a {kind.noun}"), kind)
+
+
+def _add_get(parser: argparse.ArgumentParser, kind: Kind) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument(
+        "--include",
+        metavar="FILES",
+        type=_names(kind.includes),
+        action="extend",
+        default=[],
+        help=f"add presigned URLs for these files (comma-separated): {', '.join(kind.includes)}",
+    )
+
+
+def _add_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="give up (exit 5) after this long (default: 600)",
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="first wait between polls, growing to 15 s (default: 1)",
+    )
+
+
+def _add_download(parser: argparse.ArgumentParser, kind: Kind) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument("file", metavar="FILE", choices=kind.files, help=", ".join(kind.files))
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="where to save it (default: ./<ID>.<file>.<ext>; a directory: inside it)",
+    )
+
+
+def _add_filters(parser: argparse.ArgumentParser, kind: Kind) -> None:
+    """The SDK validates the values; the help lists them."""
+    group = parser.add_argument_group("filters")
+    if kind is BATCHES:
+        group.add_argument("--resource", help=_one_of(BatchResource))
+        group.add_argument("--mode", help="sync or mixed")
+        group.add_argument("--via", help=_one_of(BatchVia))
+        group.add_argument("--status", help=_one_of(BatchStatus))
+    elif kind is EXPORTS:
+        group.add_argument("--order-by", help=_one_of(ExportOrderBy))
+        group.add_argument("--direction", help=_one_of(SortDirection))
+        group.add_argument("--resource", help=_one_of(ExportResource))
+        group.add_argument(
+            "--statuses",
+            type=_comma_list,
+            help=f"comma-separated, any of: {', '.join(m.value for m in ExportStatus)}",
+        )
+        group.add_argument("--search", help="text to find in the export name")
+
+
+def _add_paging(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("pages")
+    group.add_argument("--page", type=int, default=1, help="page to show (or start --all at)")
+    group.add_argument("--limit", type=int, help="items per page (default: the API's)")
+    group.add_argument("--all", action="store_true", help="every page, streamed as it arrives")
+    group.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --all: fetch up to N pages at once (default: 1)",
+    )
+
+
+def _add_fake_commands(commands: _Commands) -> None:
+    demo = commands.add_parser("demo", help="run the SDK against a fake PackageX on loopback")
+    demo.set_defaults(run=demo_command)
+    serve = commands.add_parser("serve-fake", help="run a fake PackageX API for your own tests")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    serve.add_argument("--port", type=int, default=8080, help="API port (default: 8080)")
+    serve.add_argument("--batches", type=int, default=60, help="seeded batches (default: 60)")
+    serve.add_argument("--exports", type=int, default=30, help="seeded exports (default: 30)")
+    serve.add_argument("--seed", type=int, default=0, help="data seed (default: 0)")
+    serve.set_defaults(run=serve_fake_command)
+
+
+def _one_of(values: Iterable[enum.Enum]) -> str:
+    return "one of: " + ", ".join(str(member.value) for member in values)
+
+
+def _comma_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _names(allowed: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """An argparse type: comma-separated names, each one of ``allowed``."""
+
+    def parse(text: str) -> list[str]:
+        names = _comma_list(text)
+        unknown = [name for name in names if name not in allowed]
+        if unknown:
+            raise argparse.ArgumentTypeError(
+                f"unknown file {unknown[0]!r}; allowed: {', '.join(allowed)}"
+            )
+        return names
+
+    return parse
