@@ -4,7 +4,8 @@ Listing is decode-bound once the network is fast: cattrs' own generated function
 build a keyword dict and call a hook per field, about 12 us for a batch here. The
 function generated here is one straight expression per field, positional, with the
 common cases inlined (a ``str`` passes through, an enum value is a dict lookup, a
-``None`` is the field's default), and the converter's hook called only for the rest.
+list is a comprehension over its items' hook, a ``None`` is the field's default),
+and the converter's hook called only for the rest.
 It is registered *in* the one cattrs converter, so nested and list types still
 dispatch through cattrs.
 
@@ -19,6 +20,7 @@ import enum
 import types
 import typing
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import attrs
@@ -54,6 +56,14 @@ def _field_expr(
     convert = f"__h{index}(v, __t{index})"
     if inner in (str, int, bool):
         convert = f"(v if type(v) is {inner.__name__} else {convert})"
+    elif inner is datetime:
+        names["__fromts"], names["__utc"] = datetime.fromtimestamp, timezone.utc
+        # Plain epoch seconds, the documented form; anything else goes to the hook.
+        convert = f"(__fromts(v, __utc) if type(v) is int and 0 <= v < 10**11 else {convert})"
+    elif typing.get_origin(inner) is list:
+        (item,) = typing.get_args(inner)
+        names[f"__e{index}"], names[f"__et{index}"] = hook_for(item), item
+        convert = f"([__e{index}(x, __et{index}) for x in v] if type(v) is list else {convert})"
     elif (members := _open_enum_members(inner)) is not None:
         names[f"__m{index}"] = members
         convert = f"(__m{index}.get(v, v) if type(v) is str else {convert})"
