@@ -1,0 +1,84 @@
+"""Start ``fake_server.py`` as a subprocess and always stop it again.
+
+One fake per scenario configuration, reused across that scenario's runs: seeding
+100,000 batches takes seconds, and the server's own warm-up should not be timed.
+The child runs in its own session so a Ctrl-C in the terminal reaches only this
+process, which then stops the child itself (closing its stdin, then SIGTERM, then
+SIGKILL); if this process dies outright, the child sees stdin EOF and exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import select
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+SERVER_SCRIPT = Path(__file__).with_name("fake_server.py")
+START_TIMEOUT = 60.0  # seeding 100,000 batches takes a few seconds on a slow machine
+STOP_TIMEOUT = 5.0
+
+
+@dataclasses.dataclass(frozen=True)
+class FakeEndpoint:
+    """Where a running fake listens and the key it accepts."""
+
+    url: str
+    api_key: str
+
+
+def _command(batches: int, seed: int, latency: Mapping[str, float]) -> list[str]:
+    command = [sys.executable, str(SERVER_SCRIPT), "--batches", str(batches), "--seed", str(seed)]
+    for route, seconds in latency.items():
+        command += ["--latency", f"{route}={seconds}"]
+    return command
+
+
+def _read_announcement(process: subprocess.Popen[bytes]) -> FakeEndpoint:
+    """The first stdout line of the child, within ``START_TIMEOUT`` seconds."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
+    line = process.stdout.readline() if ready else b""
+    if not line:
+        raise RuntimeError(f"the fake server did not start (exit code {process.poll()})")
+    announced = json.loads(line)
+    return FakeEndpoint(url=announced["url"], api_key=announced["api_key"])
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask nicely (stdin EOF), then SIGTERM, then SIGKILL; always reap the child."""
+    with contextlib.suppress(OSError):
+        if process.stdin is not None:
+            process.stdin.close()
+    for escalate in (None, process.terminate, process.kill):
+        if escalate is not None:
+            with contextlib.suppress(ProcessLookupError):
+                escalate()
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            continue
+        break
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+@contextlib.contextmanager
+def running_fake(
+    batches: int, *, seed: int = 1, latency: Mapping[str, float] | None = None
+) -> Iterator[FakeEndpoint]:
+    """A FakePackageX in a separate process for the duration of the ``with`` block."""
+    process = subprocess.Popen(
+        _command(batches, seed, latency or {}),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        yield _read_announcement(process)
+    finally:
+        _stop(process)
