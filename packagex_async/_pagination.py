@@ -144,8 +144,9 @@ class AsyncPaginator(Generic[T]):
             refill()
             yield self._first_page, first
             while window:
-                number, task = window.popleft()
+                number, task = window[0]  # stays in the window until done, for the finally
                 page = await task
+                window.popleft()
                 refill()
                 yield number, page
         finally:
@@ -163,10 +164,16 @@ class AsyncPaginator(Generic[T]):
 
 
 async def _cancel_all(tasks: Iterable[asyncio.Task[Page[T]]]) -> None:
-    """Cancel the pages still in flight and wait until they are really gone."""
+    """Cancel the pages still in flight and wait until they are really gone.
+
+    ``asyncio.wait`` (not ``gather``) so that a cancellation of the caller itself
+    still propagates; a page that had already failed has its error marked as seen.
+    """
     pending = list(tasks)
     for task in pending:
         task.cancel()
+    if pending:
+        await asyncio.wait(pending)
     for task in pending:
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+        if not task.cancelled():
+            task.exception()

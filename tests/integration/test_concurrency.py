@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from packagex_async import NotFoundError, PackageX, PaginationError
+from packagex_async import InternalServerError, NotFoundError, PackageX, PaginationError
 from packagex_async.testing import FakePackageX
 
 
@@ -183,3 +183,20 @@ async def test_retrieve_many_checks_every_id_first(
 async def test_retrieve_many_of_nothing_is_empty(big: FakePackageX) -> None:
     async with PackageX(big.api_key, base_url=big.url) as px:
         assert await px.exports.retrieve_many([]) == []
+
+
+async def test_a_failed_page_in_a_fan_out_stops_in_order_and_resumes(big: FakePackageX) -> None:
+    big.faults.script("list_batches", ["500"] * 3, page=3)
+    seen: list[str] = []
+
+    async with PackageX(big.api_key, base_url=big.url, max_retries=2) as px:
+        paginator = px.batches.list(limit=100, concurrency=4)
+        with pytest.raises(InternalServerError) as caught:
+            async for batch in paginator:
+                seen.append(batch.id)
+        assert sdk_tasks_pending() == []
+        assert caught.value.page == paginator.next_page == 3
+        assert len(seen) == 200
+        seen += [b.id async for b in px.batches.list(limit=100, page=3, concurrency=4)]
+
+    assert seen == [b["id"] for b in big.batches]
