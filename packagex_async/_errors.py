@@ -43,6 +43,7 @@ __all__ = [
     "RateLimitError",
     "WaitTimeoutError",
     "caused_by",
+    "describe",
     "status_error_class",
 ]
 
@@ -199,6 +200,22 @@ E = TypeVar("E", bound=BaseException)
 
 
 def caused_by(error: E, cause: BaseException) -> E:
-    """``error`` with ``cause`` as its ``__cause__``, for raising through a wrapper."""
-    error.__cause__ = cause
+    """``error`` with ``cause`` as its ``__cause__``, for raising through a wrapper.
+
+    An aiohttp error that carries ``request_info`` is not chained: its request
+    headers hold the API key and its URL may hold a presigned signature, and error
+    trackers print the whole chain.
+    """
+    if getattr(cause, "request_info", None) is None:
+        error.__cause__ = cause
     return error
+
+
+def describe(cause: BaseException) -> str:
+    """A transport failure in words, without the URL (it may carry a signature)."""
+    status = getattr(cause, "status", None)
+    if getattr(cause, "request_info", None) is not None or isinstance(cause, ValueError):
+        detail = f" {status}" if status else ""
+        message = getattr(cause, "message", "")
+        return f"{type(cause).__name__}{detail}{': ' + message if message else ''}"
+    return str(cause) or type(cause).__name__

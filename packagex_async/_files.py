@@ -31,6 +31,7 @@ from ._errors import (
     FileDownloadError,
     FileURLExpiredError,
     caused_by,
+    describe,
 )
 from ._retry import (
     RETRY_AFTER_CAP,
@@ -116,19 +117,21 @@ class Files:
 
     async def _open(self, url: str) -> aiohttp.ClientResponse:
         """A response with status 200, or the failure as an error (``Retryable`` if transient)."""
-        session = self._get_session()
+        session, where = self._get_session(), _where(url)
         try:
             response = await session.get(
-                yarl.URL(url, encoded=True), timeout=self._timeout, max_redirects=5
+                yarl.URL(url, encoded=True),
+                timeout=self._timeout,
+                max_redirects=5,
+                raise_for_status=False,  # a borrowed session may say otherwise
             )
         except (asyncio.TimeoutError, TimeoutError) as exc:
-            raise Retryable(
-                caused_by(APITimeoutError(f"GET {_where(url)} timed out"), exc)
-            ) from None
+            raise Retryable(caused_by(APITimeoutError(f"GET {where} timed out"), exc)) from None
+        except (aiohttp.TooManyRedirects, aiohttp.InvalidURL) as exc:
+            raise APIConnectionError(f"GET {where} failed: {describe(exc)}") from None
         except aiohttp.ClientError as exc:
-            raise Retryable(
-                caused_by(APIConnectionError(f"GET {_where(url)} failed: {exc}"), exc)
-            ) from None
+            failed = APIConnectionError(f"GET {where} failed: {describe(exc)}")
+            raise Retryable(caused_by(failed, exc)) from None
         if response.status == 200:
             return response
         try:
@@ -142,23 +145,32 @@ class Files:
     async def _body(
         self, url: str, response: aiohttp.ClientResponse, on_progress: ProgressCallback | None
     ) -> AsyncIterator[bytes]:
-        """The chunks of an open response; a cut becomes ``Retryable``. Closes the response."""
-        total, done = response.content_length, 0
+        """The chunks of an open response; a cut becomes ``Retryable``. Closes the response.
+
+        A compressed answer (``Content-Encoding``) arrives decompressed, so its
+        ``Content-Length`` says nothing about the bytes we count: no total then.
+        """
+        compressed = response.headers.get("Content-Encoding", "identity") != "identity"
+        total = None if compressed else response.content_length
+        done, where = 0, _where(url)
         try:
             async for chunk in response.content.iter_chunked(_CHUNK):
                 done += len(chunk)
                 if on_progress is not None:
                     on_progress(done, total)
                 yield chunk
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            cut = APIConnectionError(f"GET {_where(url)} was cut short after {done} bytes: {exc}")
+        except (asyncio.TimeoutError, TimeoutError) as exc:
+            stalled = APITimeoutError(f"GET {where} stalled after {done} bytes")
+            raise Retryable(caused_by(stalled, exc)) from None
+        except aiohttp.ClientError as exc:
+            cut = APIConnectionError(
+                f"GET {where} was cut short after {done} bytes: {describe(exc)}"
+            )
             raise Retryable(caused_by(cut, exc)) from None
         finally:
             response.close()
         if total is not None and done != total:
-            raise Retryable(
-                APIConnectionError(f"GET {_where(url)} ended after {done} of {total} bytes")
-            )
+            raise Retryable(APIConnectionError(f"GET {where} ended after {done} of {total} bytes"))
 
 
 async def _write(chunks: AsyncIterator[bytes], partial: Path) -> int:

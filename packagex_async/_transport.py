@@ -25,6 +25,7 @@ from ._errors import (
     APITimeoutError,
     RateLimitError,
     caused_by,
+    describe,
     status_error_class,
 )
 from ._pacing import Pacer
@@ -87,7 +88,11 @@ class Transport:
         started = time.perf_counter()
         try:
             async with session.get(
-                url, headers=self._headers, timeout=self._timeout, allow_redirects=False
+                url,
+                headers=self._headers,
+                timeout=self._timeout,
+                allow_redirects=False,
+                raise_for_status=False,  # a borrowed session may say otherwise
             ) as response:
                 body = await response.read()
         except (asyncio.TimeoutError, TimeoutError) as exc:
@@ -96,7 +101,7 @@ class Transport:
             )
             raise Retryable(caused_by(timed_out, exc)) from None
         except aiohttp.ClientError as exc:
-            failed = APIConnectionError(f"GET {url.path_qs} failed: {_describe(exc)}")
+            failed = APIConnectionError(f"GET {url.path_qs} failed: {describe(exc)}")
             raise Retryable(caused_by(failed, exc)) from None
         logger.debug(
             "GET %s -> %d in %.1f ms (attempt %d of %d)",
@@ -194,7 +199,3 @@ def _excerpt(body: bytes) -> str:
     text = body[:_BODY_EXCERPT].decode("utf-8", "replace")
     more = "..." if len(body) > _BODY_EXCERPT else ""
     return repr(text + more)
-
-
-def _describe(exc: BaseException) -> str:
-    return str(exc) or type(exc).__name__
