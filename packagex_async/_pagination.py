@@ -16,8 +16,10 @@ with ``PaginationError`` rather than silently repeating or skipping items.
 
 ``next_page`` tells where to resume after an error or an early ``break``: the first
 page whose items were not all delivered (``None`` once the list is exhausted), to be
-passed back as ``list(page=...)``. An error that stops the walk carries the same
-number as ``error.page`` and names it in its message.
+passed back as ``list(page=...)``; ``list(page=None)`` is an empty listing, so
+resuming a finished one is harmless. It moves on as soon as a page's last item (or
+the page itself, from ``pages()``) is handed over. An error that stops the walk
+carries the same number as ``error.page`` and names it in its message.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import math
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ._consistency import check_page
 from ._errors import PackageXError
@@ -53,7 +55,7 @@ class AsyncPaginator(Generic[T]):
         self,
         fetch_page: Callable[[int], Awaitable[Page[T]]],
         *,
-        first_page: int,
+        first_page: int | None,
         concurrency: int = 1,
     ) -> None:
         self._fetch_page = fetch_page
@@ -92,40 +94,51 @@ class AsyncPaginator(Generic[T]):
         return generator
 
     async def _items(self) -> AsyncGenerator[T, None]:
-        async with contextlib.aclosing(self._pages()) as pages:
-            async for page in pages:
-                for item in page.data:
-                    yield item
-
-    async def _pages(self) -> AsyncGenerator[Page[T], None]:
-        self.next_page = self._first_page
         async with contextlib.aclosing(self._numbered_pages()) as pages:
             async for number, page in pages:
+                data = page.data
+                if not data:
+                    self.next_page = _after(number, page)
+                    continue
+                self.next_page = number
+                for item in itertools.islice(data, len(data) - 1):
+                    yield item
+                self.next_page = _after(number, page)  # the page is out with its last item
+                yield data[-1]
+
+    async def _pages(self) -> AsyncGenerator[Page[T], None]:
+        async with contextlib.aclosing(self._numbered_pages()) as pages:
+            async for number, page in pages:
+                self.next_page = _after(number, page)
                 yield page
-                self.next_page = number + 1
-        self.next_page = None
 
     async def _numbered_pages(self) -> AsyncGenerator[tuple[int, Page[T]], None]:
-        first = await self._fetch(self._first_page, None)
+        if self._first_page is None:  # list(page=None): resuming a listing that had ended
+            self.next_page = None
+            return
+        start = self.next_page = self._first_page
+        first = await self._fetch(start, None)
         pagination = first.pagination
         if pagination.has_more and self._concurrency > 1 and pagination.total_count is not None:
-            walk = self._fan_out(first)
+            walk = self._fan_out(start, first)
         else:
-            walk = self._walk(first)
+            walk = self._walk(start, first)
         async with contextlib.aclosing(walk):
             async for numbered in walk:
                 yield numbered
 
-    async def _walk(self, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
+    async def _walk(self, start: int, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
         """Follow ``has_more`` one page at a time."""
-        number, page = self._first_page, first
+        number, page = start, first
         yield number, page
         while page.pagination.has_more:
             number += 1
             page = await self._fetch(number, first)
             yield number, page
 
-    async def _fan_out(self, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
+    async def _fan_out(
+        self, start: int, first: Page[T]
+    ) -> AsyncGenerator[tuple[int, Page[T]], None]:
         """Fetch the pages ``total_count`` announces, N at a time, yielding in order.
 
         The window is refilled before each page is handed over, so N requests stay
@@ -133,7 +146,7 @@ class AsyncPaginator(Generic[T]):
         """
         total = first.pagination.total_count or 0
         last = math.ceil(total / max(first.pagination.limit, 1))
-        numbers = iter(range(self._first_page + 1, last + 1))
+        numbers = iter(range(start + 1, last + 1))
         window: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
 
         def refill() -> None:
@@ -142,7 +155,7 @@ class AsyncPaginator(Generic[T]):
 
         try:
             refill()
-            yield self._first_page, first
+            yield start, first
             while window:
                 number, task = window[0]  # stays in the window until done, for the finally
                 page = await task
@@ -161,6 +174,11 @@ class AsyncPaginator(Generic[T]):
             raise
         check_page(page, number, first)
         return page
+
+
+def _after(number: int, page: Page[Any]) -> int | None:
+    """Where a walk resumes once ``page`` is fully delivered: the next page, or nowhere."""
+    return number + 1 if page.pagination.has_more else None
 
 
 async def _cancel_all(tasks: Iterable[asyncio.Task[Page[T]]]) -> None:

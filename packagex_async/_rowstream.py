@@ -24,6 +24,7 @@ import orjson
 __all__ = ["csv_rows", "json_rows"]
 
 _STRUCTURAL = re.compile(rb'["\\\[\]{},]')
+_QUOTE_OR_NEWLINE = re.compile(r'["\n]')
 
 
 class _JSONArraySplitter:
@@ -36,6 +37,7 @@ class _JSONArraySplitter:
         self._depth = 0
         self._in_string = False
         self._escaped_at = -1  # position of the character a backslash escapes
+        self._count = 0
         self.closed = False
 
     def feed(self, chunk: bytes) -> list[bytes]:
@@ -49,6 +51,8 @@ class _JSONArraySplitter:
         return elements
 
     def _visit(self, char: bytes, at: int, elements: list[bytes]) -> None:
+        if self.closed:
+            raise ValueError("the file holds more than one JSON array")
         if self._in_string:
             self._string_char(char, at)
         elif char == b'"':
@@ -84,9 +88,19 @@ class _JSONArraySplitter:
         element = bytes(self._buffer[self._start : at]).strip()
         if element:
             elements.append(element)
+            self._count += 1
+        elif char == b"," or self._count:  # `[1,,2]` or `[1,]`: only `[]` may be empty
+            raise ValueError("the JSON array has an empty element")
         self._start = at + 1
         if char == b"]":
             self.closed = True
+
+    def finish(self) -> None:
+        """Raise unless the array was closed and nothing but blanks followed it."""
+        if not self.closed:
+            raise ValueError("the JSON array ended early (the file was cut short)")
+        if bytes(self._buffer[self._start :]).strip():
+            raise ValueError("the file holds more than one JSON array")
 
     def _compact(self) -> None:
         """Drop the bytes of elements already handed out."""
@@ -103,46 +117,57 @@ async def json_rows(chunks: AsyncIterator[bytes]) -> AsyncIterator[Any]:
     async for chunk in chunks:
         for element in splitter.feed(chunk):
             yield orjson.loads(element)
-    if not splitter.closed:
-        raise ValueError("the JSON array ended early (the file was cut short)")
+    splitter.finish()
 
 
 async def csv_rows(chunks: AsyncIterator[bytes]) -> AsyncIterator[dict[str, str]]:
     """Each record of a CSV file arriving as ``chunks``, as a dict keyed by the header."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    pending = ""
+    splitter = _CSVRecordSplitter()
     header: list[str] | None = None
     async for chunk in chunks:
-        records, pending = _whole_records(pending + decoder.decode(chunk))
-        for record in records:
+        for record in splitter.feed(decoder.decode(chunk)):
             header, row = _row(header, record)
             if row is not None:
                 yield row
-    records, rest = _whole_records(pending + decoder.decode(b"", final=True) + "\n")
-    for record in records:
+    for record in splitter.feed(decoder.decode(b"", final=True) + "\n"):
         header, row = _row(header, record)
         if row is not None:
             yield row
-    if rest.strip():
+    if splitter.pending.strip():
         raise ValueError("the CSV file ended inside a quoted field (the file was cut short)")
 
 
-def _whole_records(text: str) -> tuple[list[str], str]:
-    """Split ``text`` after each newline that is outside quotes; return the remainder."""
-    records: list[str] = []
-    start, quoted = 0, False
-    for match in re.finditer(r'["\n]', text):
-        if match.group() == '"':
-            quoted = not quoted
-        elif not quoted:
-            records.append(text[start : match.end()])
-            start = match.end()
-    return records, text[start:]
+class _CSVRecordSplitter:
+    """Cuts text into whole CSV records: a record ends at a newline outside quotes.
+
+    The quote state and scan position survive between chunks, so a long quoted
+    field is scanned once, not again with every chunk.
+    """
+
+    def __init__(self) -> None:
+        self.pending = ""
+        self._scanned = 0
+        self._quoted = False
+
+    def feed(self, text: str) -> list[str]:
+        self.pending += text
+        records: list[str] = []
+        start = 0
+        for match in _QUOTE_OR_NEWLINE.finditer(self.pending, self._scanned):
+            if match.group() == '"':
+                self._quoted = not self._quoted
+            elif not self._quoted:
+                records.append(self.pending[start : match.end()])
+                start = match.end()
+        self.pending = self.pending[start:]
+        self._scanned = len(self.pending)
+        return records
 
 
-def _row(header: list[str] | None, record: str) -> tuple[list[str], dict[str, str] | None]:
+def _row(header: list[str] | None, record: str) -> tuple[list[str] | None, dict[str, str] | None]:
     if not record.strip():
-        return header or [], None
+        return header, None
     fields = next(csv.reader([record]))
     if header is None:
         return fields, None

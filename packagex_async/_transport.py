@@ -185,10 +185,13 @@ def _status_error(
         fields["endpoint"] = envelope.get("endpoint") or url.path_qs
     else:
         message = f"the answer was not the PackageX JSON envelope: {_excerpt(body)}"
+    if retry_after is not None and status in RETRY_STATUSES:
+        message += f" (the server asked to wait {retry_after:g}s"
+        if retry_after > RETRY_AFTER_CAP:
+            message += f", longer than the {RETRY_AFTER_CAP:g}s the SDK waits on its own"
+        message += ")"
     cls = status_error_class(status)
     if cls is RateLimitError:
-        if retry_after is not None:
-            message += f" (the server asked to wait {retry_after:g}s)"
         return RateLimitError(message, retry_after=retry_after, **fields)
     return cls(message, **fields)
 

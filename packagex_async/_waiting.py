@@ -2,8 +2,9 @@
 
 Polls start at ``poll_interval`` and grow by half each time up to
 ``max_poll_interval``, so a short job is seen finishing quickly and a long one does
-not hammer the API. The deadline is checked after every poll and the last sleep is
-cut to it, so ``wait(timeout=10)`` returns or raises close to 10 s.
+not hammer the API. Each poll (with its own retries) is cut at the deadline, and so
+is the last sleep, so ``wait(timeout=10)`` returns or raises close to 10 s even when
+the API stalls.
 """
 
 from __future__ import annotations
@@ -41,18 +42,29 @@ async def wait_until_final(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     interval = poll_interval
+    job: J | None = None
     while True:
-        job = await retrieve()
+        try:
+            job = await asyncio.wait_for(retrieve(), max(deadline - loop.time(), 0.001))
+        except asyncio.TimeoutError:
+            raise _timed_out(what, job, timeout, final) from None
         if on_progress is not None:
             on_progress(job)
         if job.status is not None and str(job.status) in final:
             return job
         remaining = deadline - loop.time()
         if remaining <= 0:
-            raise WaitTimeoutError(
-                f"{what} is still {job.status} after {timeout:g}s (final statuses: "
-                f"{', '.join(sorted(final))}); call wait() again to keep waiting",
-                last=job,
-            )
+            raise _timed_out(what, job, timeout, final)
         await asyncio.sleep(min(interval, remaining))
         interval = min(interval * _GROWTH, max_poll_interval)
+
+
+def _timed_out(
+    what: str, job: HasStatus | None, timeout: float, final: Collection[str]
+) -> Exception:
+    state = "had no answer" if job is None else f"is still {job.status}"
+    return WaitTimeoutError(
+        f"{what} {state} after {timeout:g}s (final statuses: {', '.join(sorted(final))}); "
+        "call wait() again to keep waiting",
+        last=job,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -100,9 +101,15 @@ def default_download_name(object_id: str, file: str) -> str:
 
 
 def _target(output: str | None, object_id: str, file: str) -> Path:
-    """``-o`` as given; a directory (or no ``-o``) gets the default name."""
+    """``-o`` as given; a directory (or no ``-o``) gets the default name.
+
+    ``-o exports/`` (a trailing separator) means a directory even before it exists:
+    it is created rather than becoming a file named ``exports``.
+    """
     name = default_download_name(object_id, file)
     if output is None:
         return Path(name)
     path = Path(output)
+    if output.endswith(("/", os.sep)):
+        path.mkdir(parents=True, exist_ok=True)
     return path / name if path.is_dir() else path

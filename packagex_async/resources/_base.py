@@ -60,7 +60,7 @@ class Resource(Generic[T]):
     def _list(
         self, query: Mapping[str, str], page: object, limit: object, concurrency: object
     ) -> AsyncPaginator[T]:
-        first_page = check_positive_int("page", page)
+        first_page = None if page is None else check_positive_int("page", page)
         size = self.default_limit if limit is None else check_positive_int("limit", limit)
         in_flight = check_positive_int("concurrency", concurrency)
         fixed = dict(query, limit=str(size))

@@ -144,15 +144,16 @@ class Batches(JobResource[Batch]):
         mode: BatchMode | str | None = None,
         via: BatchVia | str | None = None,
         status: BatchStatus | str | None = None,
-        page: int = 1,
+        page: int | None = 1,
         limit: int | None = None,
         concurrency: int = 1,
     ) -> AsyncPaginator[Batch]:
         """Every batch matching the filters, oldest first, fetched page by page.
 
-        ``limit`` is the page size (the API's default, 25, when ``None``); ``page``
-        is where to start, e.g. to resume from ``paginator.next_page``. With
-        ``concurrency=N`` > 1, up to N pages are fetched at once after the first.
+                ``limit`` is the page size (the API's default, 25, when ``None``); ``page``
+                is where to start, e.g. to resume from ``paginator.next_page`` (``None``, a
+        finished listing, lists nothing). With
+                ``concurrency=N`` > 1, up to N pages are fetched at once after the first.
         """
         query: dict[str, str] = {}
         if resource is not None:

@@ -110,7 +110,7 @@ class Exports(JobResource[Export]):
         resource: ExportResource | str | None = None,
         statuses: ExportStatus | str | Iterable[ExportStatus | str] | None = None,
         search: str | None = None,
-        page: int = 1,
+        page: int | None = 1,
         limit: int | None = None,
         concurrency: int = 1,
     ) -> AsyncPaginator[Export]:

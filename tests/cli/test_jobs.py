@@ -160,6 +160,17 @@ def test_download_to_a_path_or_a_directory(cli: Cli, served: FakeThread, tmp_pat
     assert json.loads(to_dir.out)["path"] == str(tmp_path / f"{batch_id}.upload.csv")
 
 
+def test_download_into_a_directory_that_does_not_exist_yet(
+    cli: Cli, served: FakeThread, tmp_path: Path
+) -> None:
+    batch_id = _completed_batch(served)
+
+    result = cli("batches", "download", batch_id, "errors_csv", "-o", f"{tmp_path}/new/")
+
+    assert result.code == 0
+    assert (tmp_path / "new" / f"{batch_id}.errors.csv").is_file()
+
+
 def test_download_an_export_file(cli: Cli, fake: FakePackageX, tmp_path: Path) -> None:
     export = next(e for e in fake.exports if e["status"] == "completed")
 

@@ -280,3 +280,27 @@ async def test_a_file_that_is_not_what_it_claims_is_a_validation_error(
         APIResponseValidationError, match="the json file of exp_.* could not be read"
     ):
         [row async for row in px.exports.rows(job["id"], format="json")]
+
+
+async def test_wait_is_bounded_even_when_the_api_stalls(fake: FakePackageX) -> None:
+    job = fake.add_batch(status="queued", final_status="completed", step_seconds=30)
+    fake.faults.script("retrieve_batch", ["ok", "stall", "stall", "stall"])
+    started = time.monotonic()
+
+    async with PackageX(fake.api_key, base_url=fake.url, timeout=5) as px:
+        with pytest.raises(WaitTimeoutError, match="is still queued after 0.5s") as caught:
+            await px.batches.wait(job["id"], timeout=0.5, poll_interval=0.05)
+
+    assert time.monotonic() - started < 1.5
+    assert caught.value.last is not None
+
+
+async def test_wait_without_any_answer_says_so(fake: FakePackageX) -> None:
+    job = fake.add_batch(status="queued", final_status="completed", step_seconds=30)
+    fake.faults.script("retrieve_batch", ["stall"])
+
+    async with PackageX(fake.api_key, base_url=fake.url, timeout=5) as px:
+        with pytest.raises(WaitTimeoutError, match="had no answer after 0.3s") as caught:
+            await px.batches.wait(job["id"], timeout=0.3)
+
+    assert caught.value.last is None

@@ -296,3 +296,15 @@ async def test_set_testing_skips_waits_but_keeps_the_attempts(fake: FakePackageX
 
     assert time.monotonic() - started < 1
     assert attempts(fake, "retrieve_batch") == 3
+
+
+async def test_a_503_asking_for_too_long_a_wait_says_why_it_was_not_retried(
+    fake: FakePackageX,
+) -> None:
+    fake.faults.script("retrieve_batch", ["503:600"])
+
+    async with PackageX(fake.api_key, base_url=fake.url) as px:
+        with pytest.raises(InternalServerError, match="asked to wait 600s, longer than the 120s"):
+            await px.batches.retrieve(fake.batches[0]["id"])
+
+    assert attempts(fake, "retrieve_batch") == 1

@@ -53,7 +53,7 @@ async def test_bad_batch_list_arguments(
         ({"statuses": [BatchStatus.QUEUED]}, TypeError, "statuses takes ExportStatus members"),
         ({"search": 12}, TypeError, "search must be a string"),
         ({"page": -1}, ValueError, "page must be an integer >= 1"),
-        ({"limit": None, "page": None}, TypeError, "page must be an integer >= 1"),
+        ({"limit": None, "page": "1"}, TypeError, "page must be an integer >= 1"),
     ],
 )
 async def test_bad_export_list_arguments(

@@ -64,3 +64,59 @@ async def test_concurrency_must_be_a_positive_integer(px: PackageX) -> None:
         px.batches.list(concurrency=0)
     with pytest.raises(TypeError, match="concurrency must be an integer >= 1"):
         px.exports.list(concurrency=2.0)  # type: ignore[arg-type]
+
+
+def three_pages(mock_api: MockAPI) -> list[dict[str, Any]]:
+    items = [batch_json(n) for n in range(6)]
+    for page in (1, 2, 3):
+        chunk = items[(page - 1) * 2 : page * 2]
+        mock_api.get("/v1/batches", payload=page_envelope(chunk, page=page, limit=2, total=6))
+    return items
+
+
+async def test_next_page_moves_on_with_the_last_item_of_a_page(
+    px: PackageX, mock_api: MockAPI
+) -> None:
+    items = three_pages(mock_api)
+    paginator = px.batches.list(limit=2)
+    seen, resume_points = [], []
+    async for batch in paginator:
+        seen.append(batch.id)
+        resume_points.append(paginator.next_page)
+
+    assert seen == [item["id"] for item in items]
+    assert resume_points == [1, 2, 2, 3, 3, None]
+
+
+async def test_breaking_mid_page_resumes_at_that_page(px: PackageX, mock_api: MockAPI) -> None:
+    three_pages(mock_api)
+    paginator = px.batches.list(limit=2)
+    async with paginator:
+        async for batch in paginator:
+            if batch.id == "batch_0002":  # the first item of page 2
+                break
+
+    assert paginator.next_page == 2
+
+
+async def test_pages_move_next_page_as_each_page_is_handed_over(
+    px: PackageX, mock_api: MockAPI
+) -> None:
+    three_pages(mock_api)
+    paginator = px.batches.list(limit=2)
+    async with paginator:
+        async for page in paginator.pages():
+            assert paginator.next_page == page.pagination.page + 1
+            break
+
+    assert paginator.next_page == 2
+
+
+async def test_listing_from_page_none_is_empty_and_sends_nothing(
+    px: PackageX, mock_api: MockAPI
+) -> None:
+    paginator = px.exports.list(page=None)
+
+    assert [e async for e in paginator] == []
+    assert paginator.next_page is None
+    assert mock_api.sent() == []

@@ -87,3 +87,23 @@ async def test_csv_cut_inside_a_quoted_field_raises() -> None:
 async def test_csv_record_with_the_wrong_field_count_raises() -> None:
     with pytest.raises(ValueError, match="a CSV record has 3 fields where the header has 2"):
         [row async for row in csv_rows(chunks(b"a,b\n1,2,3\n", 5))]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"[1,,2]", "the JSON array has an empty element"),
+        (b"[1,]", "the JSON array has an empty element"),
+        (b"[1] [2]", "the file holds more than one JSON array"),
+        (b"[1] x", "the file holds more than one JSON array"),
+    ],
+)
+async def test_corrupt_json_arrays_are_not_silently_accepted(data: bytes, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        [row async for row in json_rows(chunks(data, 2))]
+
+
+async def test_csv_that_starts_with_a_blank_line() -> None:
+    got = [row async for row in csv_rows(chunks(b"\r\nid,name\r\n1,a\r\n", 4))]
+
+    assert got == [{"id": "1", "name": "a"}]
