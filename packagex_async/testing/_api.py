@@ -37,7 +37,7 @@ from ._inject import RUNNER, FaultRunner
 from ._params import QueryError, QueryReader
 from ._recording import record
 from ._state import STATE, FakeState
-from ._store import Keep
+from ._store import Collection, Keep
 
 __all__ = ["API_KEY_HEADER", "make_api_app"]
 
@@ -186,15 +186,26 @@ async def list_batches(request: web.Request) -> web.Response:
 
 async def retrieve_batch(request: web.Request) -> web.Response:
     """GET /v1/batches/{id}: one batch, include_* flags adding presigned file URLs."""
+    return _retrieve(request, request.app[STATE].batches, "batch", "batches", BATCH_FLAGS)
+
+
+def _retrieve(
+    request: web.Request,
+    items: Collection[Any],
+    kind: str,
+    plural: str,
+    flags: dict[str, tuple[FileSpec, ...]],
+) -> web.Response:
+    """One item by its ``<kind>_id``, with the presigned URLs its flags ask for."""
     state, reader = request.app[STATE], QueryReader(request.query)
-    wanted = _wanted(reader, BATCH_FLAGS)
+    wanted = _wanted(reader, flags)
     reader.check()
-    item = state.batches.get(request.match_info["batch_id"])
+    item = items.get(request.match_info[f"{kind}_id"])
     if item is None:
-        return _not_found(request, "batch")
+        return _not_found(request, kind)
     view = item.view(state.clock.now())
-    view = _with_urls(state, view, ("batches", item.id), item.files(), wanted)
-    return object_response(_endpoint(request), "Batch retrieved", view)
+    view = _with_urls(state, view, (plural, item.id), item.files(), wanted)
+    return object_response(_endpoint(request), f"{kind.capitalize()} retrieved", view)
 
 
 def _export_filter(reader: QueryReader) -> Keep | None:
@@ -235,15 +246,7 @@ async def list_exports(request: web.Request) -> web.Response:
 
 async def retrieve_export(request: web.Request) -> web.Response:
     """GET /v1/exports/{id}: include_json fills _json_url, include_csv the CSV URLs."""
-    state, reader = request.app[STATE], QueryReader(request.query)
-    wanted = _wanted(reader, EXPORT_FLAGS)
-    reader.check()
-    item = state.exports.get(request.match_info["export_id"])
-    if item is None:
-        return _not_found(request, "export")
-    view = item.view(state.clock.now())
-    view = _with_urls(state, view, ("exports", item.id), item.files(), wanted)
-    return object_response(_endpoint(request), "Export retrieved", view)
+    return _retrieve(request, request.app[STATE].exports, "export", "exports", EXPORT_FLAGS)
 
 
 def _redirect_target(request: web.Request) -> str:
