@@ -30,14 +30,11 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
-from ._fastgen import make_structure_fn
+from ._fastgen import MILLISECONDS_THRESHOLD, make_structure_fn
 
 __all__ = ["converter", "structure_list"]
 
 T = TypeVar("T")
-
-# Epoch values above this are read as milliseconds (as seconds they'd be past year 5000).
-_MILLISECONDS_THRESHOLD = 100_000_000_000
 
 converter = cattrs.Converter(detailed_validation=False, forbid_extra_keys=False)
 
@@ -65,7 +62,7 @@ def _open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
 
 
 def _structure_datetime(value: Any, _: Any) -> datetime:
-    if type(value) is int and abs(value) < _MILLISECONDS_THRESHOLD:
+    if type(value) is int and abs(value) < MILLISECONDS_THRESHOLD:
         return datetime.fromtimestamp(value, tz=timezone.utc)
     if isinstance(value, str):
         try:
@@ -77,7 +74,7 @@ def _structure_datetime(value: Any, _: Any) -> datetime:
             return parsed.astimezone(timezone.utc)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected epoch seconds or an ISO 8601 string, got {value!r}")
-    if abs(value) >= _MILLISECONDS_THRESHOLD:
+    if abs(value) >= MILLISECONDS_THRESHOLD:
         value = value / 1000
     return datetime.fromtimestamp(value, tz=timezone.utc)
 

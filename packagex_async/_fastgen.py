@@ -25,7 +25,10 @@ from typing import Any
 
 import attrs
 
-__all__ = ["make_structure_fn"]
+__all__ = ["MILLISECONDS_THRESHOLD", "make_structure_fn"]
+
+MILLISECONDS_THRESHOLD = 100_000_000_000
+"""Epoch values at or above this are milliseconds (as seconds they'd be past year 5000)."""
 
 
 def make_structure_fn(
@@ -58,8 +61,9 @@ def _field_expr(
         convert = f"(v if type(v) is {inner.__name__} else {convert})"
     elif inner is datetime:
         names["__fromts"], names["__utc"] = datetime.fromtimestamp, timezone.utc
+        names["__ms"] = MILLISECONDS_THRESHOLD
         # Plain epoch seconds, the documented form; anything else goes to the hook.
-        convert = f"(__fromts(v, __utc) if type(v) is int and 0 <= v < 10**11 else {convert})"
+        convert = f"(__fromts(v, __utc) if type(v) is int and 0 <= v < __ms else {convert})"
     elif typing.get_origin(inner) is list:
         (item,) = typing.get_args(inner)
         names[f"__e{index}"], names[f"__et{index}"] = hook_for(item), item
