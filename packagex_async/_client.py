@@ -19,14 +19,14 @@ import aiohttp
 import yarl
 
 from ._files import Files
-from ._pacing import Pacer
-from ._retry import RetryPolicy
-from ._transport import Transport
+from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
+from ._params import check_positive_int
 from .resources import Batches, Exports
 
 __all__ = ["API_KEY_ENV_VAR", "DEFAULT_BASE_URL", "PackageX"]
 
 DEFAULT_BASE_URL = "https://api.packagex.io"
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 API_KEY_ENV_VAR = "PX_API_KEY"
 
 
@@ -38,6 +38,8 @@ class PackageX:
     with exponential backoff between ``retry_initial_delay`` and ``retry_max_delay``.
     ``rate_limit`` caps the requests per second of this client, across all its tasks;
     ``connection_limit`` caps its open connections (for the session it creates).
+    ``max_response_bytes`` caps the size of one API answer, measured after
+    decompression; a larger one raises ``ResponseTooLargeError``.
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class PackageX:
         session: aiohttp.ClientSession | None = None,
         rate_limit: float | None = None,
         connection_limit: int = 100,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         key = _resolve_api_key(api_key)
         self.base_url = _check_base_url(base_url)
@@ -61,24 +64,30 @@ class PackageX:
         self.retry_max_delay = _check_seconds("retry_max_delay", retry_max_delay)
         self.rate_limit = _check_rate_limit(rate_limit)
         self.connection_limit = _check_connection_limit(connection_limit)
+        self.max_response_bytes = check_positive_int("max_response_bytes", max_response_bytes)
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             raise TypeError(f"session must be an aiohttp.ClientSession, got {session!r}")
         self._session = session
         self._owns_session = session is None
         self._session_loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        policy = RetryPolicy(self.max_retries, self.retry_initial_delay, self.retry_max_delay)
-        transport = Transport(
+        redactor = Redactor([key])
+        pipeline = Pipeline(
+            get_session=self._http_session,
+            policy=RetryPolicy(self.max_retries, self.retry_initial_delay, self.retry_max_delay),
+            pacer=Pacer(self.rate_limit),
+            max_response_bytes=self.max_response_bytes,
+        )
+        api = Api(
+            pipeline,
             base_url=self.base_url,
             headers=_headers(key),
+            redactor=redactor,
             timeout=self.timeout,
-            policy=policy,
-            pacer=Pacer(self.rate_limit),
-            get_session=self._http_session,
         )
-        self.files = Files(get_session=self._http_session, timeout=self.timeout, policy=policy)
-        self.batches = Batches(transport, self.files)
-        self.exports = Exports(transport, self.files)
+        self.files = Files(pipeline=pipeline, redactor=redactor, timeout=self.timeout)
+        self.batches = Batches(api, self.files)
+        self.exports = Exports(api, self.files)
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -113,8 +122,7 @@ class PackageX:
             raise RuntimeError("this PackageX client is closed; create a new PackageX to go on")
         loop = asyncio.get_running_loop()
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self.connection_limit)
-            self._session = aiohttp.ClientSession(connector=connector)
+            self._session = _new_session(self.connection_limit)
             self._session_loop = loop
         elif self._session_loop is not None and self._session_loop is not loop:
             raise RuntimeError(
@@ -122,6 +130,21 @@ class PackageX:
                 "belong to that loop. Create one client per event loop."
             )
         return self._session
+
+
+def _new_session(connection_limit: int) -> aiohttp.ClientSession:
+    """A session that sends each request once per attempt of ours.
+
+    aiohttp re-sends a GET once on its own when a connection drops, which would make
+    the server see twice the attempts ``max_retries`` promises. ``_retry_connection``
+    is the session's switch for that (private, but listed in ``ClientSession.ATTRS``);
+    ``tests/hostile`` counts the requests a server receives, so a change in aiohttp
+    shows up there.
+    """
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connection_limit))
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
 
 
 def _resolve_api_key(api_key: str | None) -> str:
@@ -142,7 +165,12 @@ def _resolve_api_key(api_key: str | None) -> str:
 def _check_base_url(base_url: str) -> str:
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a string, got {base_url!r}")
-    url = yarl.URL(base_url)
+    if "?" in base_url or "#" in base_url:
+        raise ValueError(f"base_url must not carry a query or a fragment, got {base_url!r}")
+    try:
+        url = yarl.URL(base_url)
+    except ValueError:
+        raise ValueError(f"base_url is not a valid URL: {base_url!r}") from None
     if url.scheme not in ("https", "http") or not url.host:
         raise ValueError(f"base_url must be an https:// URL with a host, got {base_url!r}")
     if url.user or url.password or url.query_string or url.fragment:

@@ -11,19 +11,21 @@
     ├── APIConnectionError        no usable answer: connection refused, reset, cut short
     │   └── APITimeoutError       an attempt ran past ``timeout``
     ├── APIResponseValidationError  a 2xx answer that is not the documented envelope
+    │   └── ResponseTooLargeError  the body passed ``max_response_bytes`` (after decompression)
     ├── PaginationError           the pages contradict themselves (would loop or skip)
     ├── FileNotAvailableError     the object has no such file (URL null: flag or setting)
     ├── FileDownloadError         the storage host refused a presigned URL (``status``)
     │   └── FileURLExpiredError   403: expired or refused; retrieve the object again
     └── WaitTimeoutError          a job was not finished within ``wait(timeout=...)``
 
-Messages never contain the API key: they are built only from the status, the
-endpoint path and the server's own message.
+Messages never contain the API key or a presigned URL's signature: the request
+pipeline builds them from text redacted by ``_http._redact``, and no exception of the
+HTTP library (whose text and ``request_info`` hold both) is ever chained to them.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 __all__ = [
     "APIConnectionError",
@@ -41,10 +43,10 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "WaitTimeoutError",
-    "caused_by",
-    "describe",
     "status_error_class",
+    "storage_error_class",
 ]
 
 
@@ -145,6 +147,18 @@ class APIResponseValidationError(PackageXError):
         super().__init__(message)
 
 
+class ResponseTooLargeError(APIResponseValidationError):
+    """The answer's body grew past ``limit`` bytes (``max_response_bytes``) while being read.
+
+    Measured after decompression, so a small compressed body cannot inflate without
+    bound. Not retried: the same request would get the same answer.
+    """
+
+    def __init__(self, message: str, *, status: int, limit: int) -> None:
+        super().__init__(message, status=status)
+        self.limit = limit
+
+
 class PaginationError(PackageXError):
     """The API's pages contradict each other, so continuing would loop or skip items.
 
@@ -196,26 +210,6 @@ def status_error_class(status: int) -> type[APIStatusError]:
     return _BY_STATUS.get(status, APIStatusError)
 
 
-E = TypeVar("E", bound=BaseException)
-
-
-def caused_by(error: E, cause: BaseException) -> E:
-    """``error`` with ``cause`` as its ``__cause__``, for raising through a wrapper.
-
-    An aiohttp error that carries ``request_info`` is not chained: its request
-    headers hold the API key and its URL may hold a presigned signature, and error
-    trackers print the whole chain.
-    """
-    if getattr(cause, "request_info", None) is None:
-        error.__cause__ = cause
-    return error
-
-
-def describe(cause: BaseException) -> str:
-    """A transport failure in words, without the URL (it may carry a signature)."""
-    status = getattr(cause, "status", None)
-    if getattr(cause, "request_info", None) is not None or isinstance(cause, ValueError):
-        detail = f" {status}" if status else ""
-        message = getattr(cause, "message", "")
-        return f"{type(cause).__name__}{detail}{': ' + message if message else ''}"
-    return str(cause) or type(cause).__name__
+def storage_error_class(status: int) -> type[FileDownloadError]:
+    """The error class for a storage host's error status: 403 means the URL is spent."""
+    return FileURLExpiredError if status == 403 else FileDownloadError

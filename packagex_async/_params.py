@@ -8,14 +8,19 @@ parameter, what was given and what is allowed, and returns the exact string sent
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 __all__ = [
+    "check_callback",
     "check_flag",
+    "check_path",
     "check_positive_int",
     "check_str",
+    "check_text",
     "enum_value",
     "enum_values",
     "id_list",
@@ -27,6 +32,7 @@ def id_segment(name: str, value: Any) -> str:
     """``value`` as exactly one percent-encoded path segment (``a/b`` stays one)."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string id, got {type(value).__name__}: {value!r}")
+    check_text(name, value)
     if not value.strip():
         raise ValueError(f"{name} must be a non-empty id, got {value!r}")
     if value in (".", ".."):
@@ -59,6 +65,7 @@ def enum_value(
         )
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {_quoted(choices)}, got {value!r}")
+    check_text(name, value)
     text = str(value.value) if isinstance(value, enum.Enum) else value
     if text not in choices:
         raise ValueError(f"{name} must be one of {_quoted(choices)}, got {value!r}")
@@ -97,9 +104,41 @@ def check_flag(name: str, value: Any) -> bool:
 
 def check_str(name: str, value: Any) -> str:
     """A free-text parameter such as ``search``."""
+    return check_text(name, value)
+
+
+def check_text(name: str, value: Any) -> str:
+    """A string that can be sent as UTF-8: a lone surrogate would be altered or fail."""
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {value!r}")
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(
+                f"{name} contains a lone surrogate (not valid Unicode text), which cannot be sent"
+            ) from None
     return value
+
+
+def check_callback(name: str, value: Any) -> None:
+    """``None`` or something callable (checked now, not when it is first called)."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be a callable or None, got {type(value).__name__}")
+
+
+def check_path(name: str, value: Any) -> Path:
+    """A file path to write: a str or ``os.PathLike``, not empty, in a directory that exists."""
+    if isinstance(value, bytes) or not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or os.PathLike file path, got {value!r}")
+    if not os.fspath(value):
+        raise ValueError(f"{name} must be a file path, got an empty string")
+    path = Path(value)
+    if path.is_dir():
+        raise ValueError(f"{name} {str(path)!r} is a directory; give a file path in it")
+    if not path.parent.is_dir():
+        raise ValueError(f"{name} {str(path)!r}: the directory {str(path.parent)!r} does not exist")
+    return path
 
 
 def _quoted(choices: list[str]) -> str:

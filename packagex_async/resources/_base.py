@@ -12,10 +12,10 @@ from typing import ClassVar, Generic, TypeVar
 
 from .._converter import structure_list
 from .._decode import decode_object, decode_page
+from .._http import Api
 from .._many import RetrieveResult, retrieve_many
 from .._pagination import AsyncPaginator
 from .._params import check_flag, check_positive_int, id_list, id_segment
-from .._transport import Transport
 from ..models import Page
 
 __all__ = ["Resource"]
@@ -30,14 +30,14 @@ class Resource(Generic[T]):
     model: type[T]
     default_limit: ClassVar[int]
 
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
+    def __init__(self, api: Api) -> None:
+        self._api = api
         self._structure_items = structure_list(self.model)
 
     async def _retrieve(self, id_name: str, object_id: object, flags: Mapping[str, bool]) -> T:
         path = f"{self.path}/{id_segment(id_name, object_id)}"
         query = {name: "true" for name, wanted in flags.items() if wanted}
-        envelope = await self._transport.get(path, query)
+        envelope = await self._api.get(path, query)
         return decode_object(envelope, self.model, path)
 
     async def _retrieve_many(
@@ -66,7 +66,7 @@ class Resource(Generic[T]):
         fixed = dict(query, limit=str(size))
 
         async def fetch_page(number: int) -> Page[T]:
-            envelope = await self._transport.get(self.path, {**fixed, "page": str(number)})
+            envelope = await self._api.get(self.path, {**fixed, "page": str(number)})
             return decode_page(envelope, self._structure_items, self.path)
 
         return AsyncPaginator(fetch_page, first_page=first_page, concurrency=in_flight)

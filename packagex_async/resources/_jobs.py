@@ -17,10 +17,10 @@ import attrs
 import orjson
 
 from .._errors import APIResponseValidationError, FileNotAvailableError
-from .._files import Download, Files, ProgressCallback
-from .._params import id_segment
+from .._files import Download, Files, ProgressCallback, presigned_url_problem
+from .._http import Api, where
+from .._params import check_callback, check_path, id_segment
 from .._rowstream import csv_rows, json_rows
-from .._transport import Transport
 from .._waiting import HasStatus, wait_until_final
 from ._base import Resource
 
@@ -46,8 +46,8 @@ class JobResource(Resource[J]):
     file_specs: ClassVar[Mapping[str, FileSpec]]
     final_statuses: ClassVar[frozenset[str]]
 
-    def __init__(self, transport: Transport, files: Files) -> None:
-        super().__init__(transport)
+    def __init__(self, api: Api, files: Files) -> None:
+        super().__init__(api)
         self._files = files
 
     async def _file_url(self, object_id: str, file: str) -> str:
@@ -58,6 +58,13 @@ class JobResource(Resource[J]):
             raise FileNotAvailableError(
                 f"{object_id} has no {file} file (status: {job.status}): {spec.exists_when}"
             )
+        problem = presigned_url_problem(url)
+        if problem is not None:
+            raise APIResponseValidationError(
+                f"the API gave {object_id} a {file} URL that cannot be fetched: {where(url)} "
+                f"{problem}",
+                status=200,
+            )
         return str(url)
 
     async def _download(
@@ -67,6 +74,10 @@ class JobResource(Resource[J]):
         path: str | os.PathLike[str],
         on_progress: ProgressCallback | None,
     ) -> Download:
+        id_segment(self.id_name, object_id)
+        self._spec(file)
+        check_path("path", path)
+        check_callback("on_progress", on_progress)
         url = await self._file_url(object_id, file)
         return await self._files.download(url, path, on_progress=on_progress)
 
@@ -98,6 +109,8 @@ class JobResource(Resource[J]):
         _check_seconds("timeout", timeout)
         _check_seconds("poll_interval", poll_interval)
         _check_seconds("max_poll_interval", max_poll_interval)
+        id_segment(self.id_name, object_id)
+        check_callback("on_progress", on_progress)
 
         async def retrieve() -> J:
             return await self._retrieve(self.id_name, object_id, {})

@@ -30,7 +30,7 @@ hook here, the fake itself never imports the SDK.
 
 from __future__ import annotations
 
-from .._retry import set_testing
+from .._http import set_testing
 from ._clock import Clock
 from ._faults import FAULT_KINDS, ROUTES, Faults
 from ._recording import RecordedRequest

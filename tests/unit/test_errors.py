@@ -134,7 +134,9 @@ async def test_connection_failure_is_an_api_connection_error(
 ) -> None:
     mock_api.get("/v1/batches/b", exception=ClientConnectionError("refused"), repeat=True)
 
-    with pytest.raises(APIConnectionError, match="GET /v1/batches/b failed: refused"):
+    with pytest.raises(
+        APIConnectionError, match="GET /v1/batches/b failed: ClientConnectionError: refused"
+    ):
         await px.batches.retrieve("b")
 
 

@@ -1,0 +1,41 @@
+"""The API host: requests that carry the key, and the envelopes they answer with."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yarl
+
+from ._pipeline import Pipeline
+from ._redact import Redactor
+from ._request import Request
+
+__all__ = ["Api"]
+
+
+class Api:
+    """Builds authenticated API requests and sends them through the pipeline."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        *,
+        base_url: str,
+        headers: Mapping[str, str],
+        redactor: Redactor,
+        timeout: float,
+    ) -> None:
+        self._pipeline = pipeline
+        self._base_url = base_url
+        self._headers = dict(headers)
+        self._redactor = redactor
+        self._timeout = timeout
+
+    async def get(self, path: str, query: Mapping[str, str]) -> dict[str, Any]:
+        """GET ``path`` (already percent-encoded) and return the success envelope."""
+        url = yarl.URL(self._base_url + path, encoded=True).with_query(query)
+        request = Request.api(
+            "GET", url, headers=self._headers, redactor=self._redactor, timeout=self._timeout
+        )
+        return await self._pipeline.json(request)

@@ -1,0 +1,206 @@
+"""The one request pipeline: send, read, classify, retry, for the API and storage alike.
+
+``Pipeline.send`` reads top to bottom: an attempt either returns a result or a
+``Failure``; ``retry_delay`` decides whether and when to try again; the last
+failure's error is raised. Errors are raised *outside* every ``except`` block, so
+no exception of the HTTP library is ever reachable from ours, not even as the
+hidden ``__context__`` (its text and ``request_info`` hold URLs and the key).
+
+Facts about aiohttp (3.14) this module is built on:
+- a custom header such as ``PX-API-KEY`` is forwarded to whatever host a redirect
+  names, so API requests never follow redirects (storage requests carry no key and do);
+- ``ClientTimeout(total=...)`` raises a bare ``TimeoutError``, not a ``ClientError``;
+- a GET is silently re-sent once when the connection drops, under our own retries,
+  unless the session's ``_retry_connection`` is off: the client turns it off on the
+  session it creates, so the server sees exactly ``max_retries + 1`` requests (a
+  borrowed session is left as its owner configured it); a POST is never re-sent;
+- bodies are decompressed as they are read, in bounded pieces, so reading chunk by
+  chunk and stopping at ``max_response_bytes`` bounds memory even for a gzip bomb.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
+
+import aiohttp
+import orjson
+
+from .._errors import RateLimitError
+from ._failures import from_exception, from_status, garbled, too_large
+from ._pacing import Pacer
+from ._request import Request
+from ._retry import Failure, RetryPolicy, retry_delay, sleep
+
+__all__ = ["Pipeline", "Rejected", "chunks"]
+
+logger = logging.getLogger("packagex_async")
+
+T = TypeVar("T")
+
+ERROR_BODY_LIMIT = 64 * 1024
+"""How much of an error answer is read to find its envelope and quote it."""
+
+_MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+
+
+class Rejected(Exception):
+    """Raised (never out of the SDK) when reading an answer meets a ``Failure``."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.reach.value)
+        self.failure = failure
+
+
+Read = Callable[[Request, aiohttp.ClientResponse], Awaitable[T]]
+"""Turns a success response into the result. The response is closed afterwards,
+unless it *is* the result (a stream, which its reader closes)."""
+
+
+class Pipeline:
+    """Sends requests with the client's session, pacing and retry policy."""
+
+    def __init__(
+        self,
+        *,
+        get_session: Callable[[], aiohttp.ClientSession],
+        policy: RetryPolicy,
+        pacer: Pacer,
+        max_response_bytes: int,
+    ) -> None:
+        self._get_session = get_session
+        self._policy = policy
+        self._pacer = pacer
+        self._max_response_bytes = max_response_bytes
+
+    async def json(self, request: Request) -> dict[str, Any]:
+        """The envelope of a successful API answer, read within ``max_response_bytes``."""
+        return await self.send(request, self._read_envelope)
+
+    async def send(self, request: Request, read: Read[T]) -> T:
+        """``read`` of the first success; the last failure's error once retries run out."""
+        retry_number = 0
+        while True:
+            outcome = await self._attempt(request, read, retry_number + 1)
+            if not isinstance(outcome, Failure):
+                return outcome
+            retry_number += 1
+            wait = retry_delay(outcome, retry_number, self._policy, idempotent=request.idempotent)
+            if wait is None:
+                raise outcome.error
+            self._before_retry(request, outcome, retry_number, wait)
+            await sleep(wait)
+
+    async def _attempt(self, request: Request, read: Read[T], number: int) -> T | Failure:
+        session = self._get_session()
+        await self._pacer.wait_turn()
+        started = time.perf_counter()
+        try:
+            response = await session.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=request.body,
+                timeout=request.timeout,
+                allow_redirects=request.storage,
+                max_redirects=_MAX_REDIRECTS,
+                raise_for_status=False,  # a borrowed session may say otherwise
+            )
+        except Exception as exc:
+            failure = from_exception(request, exc)
+            self._log_attempt(request, failure.error, number, started)
+            return failure
+        self._log_attempt(request, response.status, number, started)
+        result: T | None = None
+        try:
+            if not 200 <= response.status < 300:
+                return await self._status_failure(request, response)
+            result = await read(request, response)
+            return result
+        except Rejected as rejected:
+            return rejected.failure
+        finally:
+            if result is not response:  # only a stream is handed over open
+                response.close()  # a no-op once the read released the connection
+
+    async def _status_failure(self, request: Request, response: aiohttp.ClientResponse) -> Failure:
+        try:
+            body = await read_body(request, response, ERROR_BODY_LIMIT, cut=True)
+        except Rejected:
+            body = b""  # the status says enough; a cut error body adds nothing
+        return from_status(request, response.status, response.headers, body)
+
+    async def _read_envelope(
+        self, request: Request, response: aiohttp.ClientResponse
+    ) -> dict[str, Any]:
+        body = await read_body(request, response, self._max_response_bytes)
+        response.release()
+        try:
+            envelope = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            envelope = None
+        if not isinstance(envelope, dict) or "data" not in envelope:
+            raise Rejected(garbled(request, response.status, body))
+        return envelope
+
+    def _before_retry(self, request: Request, failure: Failure, number: int, wait: float) -> None:
+        """A 429 throttles the key: hold every request of the client, not only this one."""
+        if isinstance(failure.error, RateLimitError) and failure.retry_after is not None:
+            self._pacer.pause(wait)
+        logger.info(
+            "%s failed (%s); retry %d of %d in %.2fs",
+            request.label,
+            failure.error,
+            number,
+            self._policy.max_retries,
+            wait,
+        )
+
+    def _log_attempt(self, request: Request, result: object, number: int, started: float) -> None:
+        logger.debug(
+            "%s -> %s in %.1f ms (attempt %d of %d)",
+            request.label,
+            result,
+            (time.perf_counter() - started) * 1000,
+            number,
+            self._policy.max_retries + 1,
+        )
+
+
+async def read_body(
+    request: Request, response: aiohttp.ClientResponse, limit: int, *, cut: bool = False
+) -> bytes:
+    """The whole body, or ``Rejected`` (too large) once it passes ``limit`` bytes.
+
+    With ``cut``, a body past the limit is cut there instead (for error excerpts).
+    """
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks(request, response):
+        size += len(chunk)
+        if size > limit:
+            if cut:
+                parts.append(chunk[: limit - size])
+                break
+            raise Rejected(too_large(request, response.status, limit))
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+async def chunks(request: Request, response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    """The body as it arrives; a failure of the library becomes ``Rejected``, raised clean."""
+    content = response.content
+    while True:
+        failure = None
+        try:
+            chunk = await content.read(_CHUNK)
+        except Exception as exc:
+            failure = from_exception(request, exc, reading=True)
+        if failure is not None:
+            raise Rejected(failure)
+        if not chunk:
+            return
+        yield chunk

@@ -1,0 +1,81 @@
+"""What one request is: everything the pipeline needs to send, read and report it.
+
+API calls and storage downloads differ only in what they send (the key or nothing),
+how they treat redirects and how their errors are named; those differences are
+fields here, so the pipeline itself has one path for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aiohttp
+import attrs
+import yarl
+
+from ._redact import Redactor, where
+
+__all__ = ["Request"]
+
+
+@attrs.frozen
+class Request:
+    """One HTTP request, with its already-redacted ``label`` for messages and logs."""
+
+    method: str
+    url: yarl.URL
+    label: str
+    """``GET /v1/batches?page=2`` for the API; host and path only for storage."""
+    redactor: Redactor
+    timeout: aiohttp.ClientTimeout
+    timeout_seconds: float
+    storage: bool = False
+    """A presigned storage URL: no key, redirects followed, storage error classes."""
+    headers: Mapping[str, str] | None = None
+    body: bytes | None = None
+
+    @property
+    def idempotent(self) -> bool:
+        """Whether sending it twice has the effect of sending it once (GET, not POST)."""
+        return self.method in ("GET", "HEAD")
+
+    @classmethod
+    def api(
+        cls,
+        method: str,
+        url: yarl.URL,
+        *,
+        headers: Mapping[str, str],
+        redactor: Redactor,
+        timeout: float,
+        body: bytes | None = None,
+    ) -> Request:
+        """A request to the API: it carries the key, so it never follows a redirect."""
+        return cls(
+            method,
+            url,
+            f"{method} {url.raw_path_qs}",
+            redactor,
+            aiohttp.ClientTimeout(total=timeout),
+            timeout,
+            headers=headers,
+            body=body,
+        )
+
+    @classmethod
+    def presigned(cls, url: yarl.URL, *, redactor: Redactor, timeout: float) -> Request:
+        """A GET of a presigned file URL: no headers of ours, the query is a secret.
+
+        Files can be large: the timeout bounds each connect and each read, not the
+        whole transfer.
+        """
+        text = str(url)
+        return cls(
+            "GET",
+            url,
+            f"GET {where(text)}",
+            redactor.with_url(text),
+            aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout),
+            timeout,
+            storage=True,
+        )
