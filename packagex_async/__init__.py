@@ -24,6 +24,7 @@ from ._errors import (
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     WaitTimeoutError,
 )
 from ._files import Download, Files
@@ -88,6 +89,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetrieveResult",
     "SortDirection",
     "WaitTimeoutError",

@@ -14,7 +14,7 @@ from typing import Any
 from ._errors import PaginationError
 from .models import Page
 
-__all__ = ["check_page"]
+__all__ = ["check_new_ids", "check_page"]
 
 
 def check_page(page: Page[Any], number: int, first: Page[Any] | None) -> None:
@@ -26,7 +26,7 @@ def check_page(page: Page[Any], number: int, first: Page[Any] | None) -> None:
         _fail(number, f"page {number} is empty but claims more pages follow")
     reference = first or page
     total, limit = reference.pagination.total_count, reference.pagination.limit
-    if total is None or limit < 1:
+    if total is None:
         return
     if pagination.total_count is not None and pagination.total_count != total:
         _changed(
@@ -41,6 +41,22 @@ def check_page(page: Page[Any], number: int, first: Page[Any] | None) -> None:
         _changed(
             number, f"page {number} says has_more={pagination.has_more} at total_count {total}"
         )
+
+
+def check_new_ids(page: Page[Any], number: int, seen: set[object]) -> None:
+    """Raise ``PaginationError`` if ``page`` holds an item the walk already listed.
+
+    This is what stops a server that keeps answering ``has_more`` with the same
+    page (and no ``total_count`` to count against): the listing would never end.
+    ``seen`` collects the ids of the walk so far.
+    """
+    before = len(seen)
+    seen.update(item.id for item in page.data)
+    repeated = len(page.data) - (len(seen) - before)
+    if repeated == len(page.data) and repeated:
+        _fail(number, f"page {number} repeats items already listed, so the listing would not end")
+    if repeated:
+        _fail(number, f"page {number} holds {repeated} item(s) that were already listed")
 
 
 def _changed(number: int, problem: str) -> None:

@@ -34,18 +34,57 @@ def decode_object(envelope: dict[str, Any], model: type[T], endpoint: str) -> T:
 
 
 def decode_page(
-    envelope: dict[str, Any], structure_items: Callable[[Any], list[T]], endpoint: str
+    envelope: dict[str, Any],
+    structure_items: Callable[[Any], list[T]],
+    endpoint: str,
+    *,
+    page: int,
+    limit: int,
 ) -> Page[T]:
-    """A list answer as a ``Page``: the decoded items and the pagination object."""
-    data, pagination = envelope["data"], envelope.get("pagination")
+    """A list answer as a ``Page``: the decoded items and the pagination object.
+
+    A ``pagination`` of ``null`` (the general docs allow it) means there is nothing
+    after this page; ``page`` and ``limit`` are then the ones asked for.
+    """
+    data = envelope["data"]
     if not isinstance(data, list):
         raise _shape_error(endpoint, f"'data' should be an array, got {_kind(data)}")
-    if not isinstance(pagination, dict):
-        raise _shape_error(endpoint, f"'pagination' should be an object, got {_kind(pagination)}")
+    if "pagination" not in envelope:
+        raise _shape_error(endpoint, "'pagination' should be an object, got nothing")
+    pagination = _pagination(envelope["pagination"], endpoint, page=page, limit=limit)
     try:
-        return Page(structure_items(data), converter.structure(pagination, Pagination))
+        return Page(structure_items(data), pagination)
     except _SHAPE_ERRORS as exc:
         raise _shape_error(endpoint, f"the page could not be read: {exc}") from exc
+
+
+def _pagination(raw: Any, endpoint: str, *, page: int, limit: int) -> Pagination:
+    """The pagination object, checked strictly: the walk steers by it."""
+    if raw is None:
+        return Pagination(page=page, limit=limit, has_more=False, total_count=None)
+    if not isinstance(raw, dict):
+        raise _shape_error(endpoint, f"'pagination' should be an object, got {_kind(raw)}")
+    try:
+        has_more = converter.structure(raw.get("has_more"), bool)
+    except TypeError:
+        raise _shape_error(
+            endpoint, f"pagination.has_more should be a boolean, got {raw.get('has_more')!r}"
+        ) from None
+    total = raw.get("total_count")
+    return Pagination(
+        page=_whole(raw.get("page"), "page", endpoint, minimum=1),
+        limit=_whole(raw.get("limit"), "limit", endpoint, minimum=1),
+        has_more=has_more,
+        total_count=None if total is None else _whole(total, "total_count", endpoint, minimum=0),
+    )
+
+
+def _whole(value: Any, name: str, endpoint: str, *, minimum: int) -> int:
+    if type(value) is not int or value < minimum:
+        raise _shape_error(
+            endpoint, f"pagination.{name} should be an integer >= {minimum}, got {value!r}"
+        )
+    return value
 
 
 def _shape_error(endpoint: str, problem: str) -> APIResponseValidationError:

@@ -11,7 +11,9 @@ dispatch through cattrs.
 
 Rules it encodes: a missing key and a JSON ``null`` both mean the field's default;
 a field without a default is required (its absence raises ``KeyError``, reported
-by ``_decode`` as a shape error); the wire key comes from the ``json`` metadata.
+by ``_decode`` as a shape error), and a required text field such as ``id`` must be
+a non-empty string (a ``TypeError`` naming the field otherwise); the wire key comes
+from the ``json`` metadata.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ def _field_expr(
     elif (members := _open_enum_members(inner)) is not None:
         names[f"__m{index}"] = members
         convert = f"(__m{index}.get(v, v) if type(v) is str else {convert})"
+    if field.default is attrs.NOTHING and inner is str:
+        names["__required"] = _required_text
+        return f"(v if type(v := g({key!r})) is str and v else __required({key!r}, v))"
     if field.default is attrs.NOTHING:
         return f"((v := o[{key!r}]), {convert})[1]"
     names[f"__d{index}"] = field.default
@@ -78,6 +83,12 @@ def _field_expr(
     if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
         default = f"__d{index}.factory()"
     return f"({default} if (v := g({key!r})) is None else {convert})"
+
+
+def _required_text(key: str, value: Any) -> str:
+    """A required text field (an ``id``) is a non-empty string: never ``str(None)``."""
+    got = "nothing" if value is None else repr(value)
+    raise TypeError(f"field {key!r} must be a non-empty string, got {got}")
 
 
 def _without_none(tp: Any) -> Any:

@@ -33,7 +33,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from ._consistency import check_page
+from ._consistency import check_new_ids, check_page
 from ._errors import PackageXError
 from .models import Page
 
@@ -123,9 +123,11 @@ class AsyncPaginator(Generic[T]):
             walk = self._fan_out(start, first)
         else:
             walk = self._walk(start, first)
+        seen: set[object] = set()
         async with contextlib.aclosing(walk):
-            async for numbered in walk:
-                yield numbered
+            async for number, page in walk:
+                check_new_ids(page, number, seen)
+                yield number, page
 
     async def _walk(self, start: int, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
         """Follow ``has_more`` one page at a time."""
@@ -145,13 +147,15 @@ class AsyncPaginator(Generic[T]):
         in flight while the caller works on a page.
         """
         total = first.pagination.total_count or 0
-        last = math.ceil(total / max(first.pagination.limit, 1))
+        last = math.ceil(total / first.pagination.limit)
         numbers = iter(range(start + 1, last + 1))
         window: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
 
         def refill() -> None:
             for number in itertools.islice(numbers, self._concurrency - len(window)):
-                window.append((number, asyncio.ensure_future(self._fetch(number, first))))
+                task = asyncio.ensure_future(self._fetch(number, first))
+                task.add_done_callback(_mark_seen)
+                window.append((number, task))
 
         try:
             refill()
@@ -181,17 +185,25 @@ def _after(number: int, page: Page[Any]) -> int | None:
     return number + 1 if page.pagination.has_more else None
 
 
+def _mark_seen(task: asyncio.Task[Any]) -> None:
+    """Mark a page task's error as seen, so an abandoned walk logs nothing.
+
+    A walk left without ``aclose()`` (or cut short when the client closes) may
+    leave pages failing in flight; their errors belong to nobody and asyncio would
+    otherwise print "Task exception was never retrieved".
+    """
+    if not task.cancelled():
+        task.exception()
+
+
 async def _cancel_all(tasks: Iterable[asyncio.Task[Page[T]]]) -> None:
     """Cancel the pages still in flight and wait until they are really gone.
 
     ``asyncio.wait`` (not ``gather``) so that a cancellation of the caller itself
-    still propagates; a page that had already failed has its error marked as seen.
+    still propagates.
     """
     pending = list(tasks)
     for task in pending:
         task.cancel()
     if pending:
         await asyncio.wait(pending)
-    for task in pending:
-        if not task.cancelled():
-            task.exception()

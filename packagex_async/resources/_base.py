@@ -67,6 +67,6 @@ class Resource(Generic[T]):
 
         async def fetch_page(number: int) -> Page[T]:
             envelope = await self._api.get(self.path, {**fixed, "page": str(number)})
-            return decode_page(envelope, self._structure_items, self.path)
+            return decode_page(envelope, self._structure_items, self.path, page=number, limit=size)
 
         return AsyncPaginator(fetch_page, first_page=first_page, concurrency=in_flight)

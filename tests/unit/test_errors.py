@@ -95,7 +95,10 @@ async def test_html_error_page_keeps_its_status_class(px: PackageX, mock_api: Mo
         ('{"message": "ok"}', "not the PackageX JSON envelope"),
         ('{"data": []}', "'data' should be an object, got list"),
         ('{"data": {"id": "b", "created_at": "yesterday"}}', "could not be read"),
-        ('{"data": {"status": "completed"}}', "the Batch could not be read: 'id'"),
+        (
+            '{"data": {"status": "completed"}}',
+            "the Batch could not be read: field 'id' must be a non-empty string",
+        ),
         ('{"data": {"id": "b", "phases": [1]}}', "could not be read"),
     ],
 )
@@ -120,13 +123,26 @@ async def test_list_item_that_is_not_an_object_is_a_validation_error(
         [e async for e in px.exports.list()]
 
 
-async def test_list_without_pagination_is_a_validation_error(
+async def test_list_without_a_pagination_key_is_a_validation_error(
     px: PackageX, mock_api: MockAPI
 ) -> None:
-    mock_api.get("/v1/exports", payload=envelope([]))
+    body = envelope([])
+    del body["pagination"]
+    mock_api.get("/v1/exports", payload=body)
 
     with pytest.raises(APIResponseValidationError, match="'pagination' should be an object"):
         [e async for e in px.exports.list()]
+
+
+async def test_a_null_pagination_ends_the_listing_after_that_page(
+    px: PackageX, mock_api: MockAPI
+) -> None:
+    mock_api.get("/v1/exports", payload=envelope([{"id": "exp_1"}, {"id": "exp_2"}]))
+
+    paginator = px.exports.list()
+    assert [e.id async for e in paginator] == ["exp_1", "exp_2"]
+    assert paginator.next_page is None
+    assert len(mock_api.sent()) == 1
 
 
 async def test_connection_failure_is_an_api_connection_error(

@@ -41,6 +41,7 @@ EXPECTED = {
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetrieveResult",
     "SortDirection",
     "WaitTimeoutError",
@@ -68,6 +69,7 @@ def test_error_tree() -> None:
         assert issubclass(cls, px.APIStatusError)
     assert issubclass(px.APITimeoutError, px.APIConnectionError)
     assert issubclass(px.FileURLExpiredError, px.FileDownloadError)
+    assert issubclass(px.ResponseTooLargeError, px.APIResponseValidationError)
     for cls in (
         px.APIStatusError,
         px.APIConnectionError,
