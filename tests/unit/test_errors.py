@@ -97,7 +97,7 @@ async def test_html_error_page_keeps_its_status_class(px: PackageX, mock_api: Mo
         ('{"data": {"id": "b", "created_at": "yesterday"}}', "could not be read"),
         (
             '{"data": {"status": "completed"}}',
-            "the Batch could not be read: field 'id' must be a non-empty string",
+            "field 'id' must be a non-empty string",
         ),
         ('{"data": {"id": "b", "phases": [1]}}', "could not be read"),
     ],
