@@ -19,8 +19,8 @@ import aiohttp
 import yarl
 
 from ._files import Files
-from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
-from ._params import check_positive_int
+from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy, where
+from ._params import check_positive_int, check_text
 from .resources import Batches, Exports
 
 __all__ = ["API_KEY_ENV_VAR", "DEFAULT_BASE_URL", "PackageX"]
@@ -163,21 +163,25 @@ def _resolve_api_key(api_key: str | None) -> str:
 
 
 def _check_base_url(base_url: str) -> str:
+    """The API's root URL; messages show it only as ``where()`` does (no credentials)."""
     if not isinstance(base_url, str):
-        raise TypeError(f"base_url must be a string, got {base_url!r}")
+        raise TypeError(f"base_url must be a string, got {type(base_url).__name__}")
+    check_text("base_url", base_url)
     if "?" in base_url or "#" in base_url:
-        raise ValueError(f"base_url must not carry a query or a fragment, got {base_url!r}")
+        raise ValueError(
+            f"base_url must not carry a query or a fragment, got {where(base_url)} with one"
+        )
     try:
         url = yarl.URL(base_url)
     except ValueError:
-        raise ValueError(f"base_url is not a valid URL: {base_url!r}") from None
+        raise ValueError("base_url is not a valid URL") from None
     if url.scheme not in ("https", "http") or not url.host:
-        raise ValueError(f"base_url must be an https:// URL with a host, got {base_url!r}")
-    if url.user or url.password or url.query_string or url.fragment:
-        raise ValueError("base_url must not carry credentials, a query or a fragment")
+        raise ValueError(f"base_url must be an https:// URL with a host, got {where(base_url)}")
+    if url.user or url.password:
+        raise ValueError("base_url must not carry credentials")
     if url.scheme == "http" and not _is_loopback(url.host):
         raise ValueError(
-            f"base_url {base_url!r} uses plain http://, which would send the API key "
+            f"base_url {where(base_url)} uses plain http://, which would send the API key "
             "unencrypted; use https:// (http:// is allowed only for loopback hosts)"
         )
     return base_url.rstrip("/")
