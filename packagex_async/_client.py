@@ -1,52 +1,58 @@
-"""``PackageX``: the client users hold; owns (or borrows) the HTTP session and policies.
+"""``PackageX``: the client users hold; its settings, its shared session and pipeline.
 
-The aiohttp session is created lazily, inside the running loop, on the first
-request, so a client can be built at import time or outside any loop. A session
-passed in is borrowed: used as is and never closed here.
+Settings are read-only: a client is wired from them once (timeouts and retry
+policy live in its pipeline), so a later assignment could only lie. For per-call
+changes, ``with_options`` returns a client that shares the same connection pool,
+pacing and 429 pause, with its own timeout, retries and size cap.
 """
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import math
 import os
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Any
 
 import aiohttp
-import yarl
 
 from ._files import Files
-from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy, where
-from ._params import check_positive_int, check_text
+from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
+from ._session import SharedSession
+from ._settings import (
+    API_KEY_ENV_VAR,
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    Settings,
+    resolve_api_key,
+)
 from .resources import Batches, Exports
 
-__all__ = ["API_KEY_ENV_VAR", "DEFAULT_BASE_URL", "PackageX"]
-
-DEFAULT_BASE_URL = "https://api.packagex.io"
-DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-API_KEY_ENV_VAR = "PX_API_KEY"
+__all__ = ["API_KEY_ENV_VAR", "BASE_URL_ENV_VAR", "DEFAULT_BASE_URL", "PackageX"]
 
 
 class PackageX:
     """The PackageX API client: ``async with PackageX() as px: ...``.
 
-    ``api_key`` defaults to the ``PX_API_KEY`` environment variable. ``timeout`` is
-    seconds per attempt; a failed attempt is retried up to ``max_retries`` times
-    with exponential backoff between ``retry_initial_delay`` and ``retry_max_delay``.
+    ``api_key`` defaults to the ``PX_API_KEY`` environment variable and ``base_url``
+    to ``PX_BASE_URL``, then to the production API. ``timeout`` is seconds per
+    attempt; a failed attempt is retried up to ``max_retries`` times with
+    exponential backoff between ``retry_initial_delay`` and ``retry_max_delay``.
     ``rate_limit`` caps the requests per second of this client, across all its tasks;
     ``connection_limit`` caps its open connections (for the session it creates).
     ``max_response_bytes`` caps the size of one API answer, measured after
     decompression; a larger one raises ``ResponseTooLargeError``.
     """
 
+    files: Files
+    batches: Batches
+    exports: Exports
+
     def __init__(
         self,
         api_key: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float = 60.0,
         max_retries: int = 2,
         retry_initial_delay: float = 0.5,
@@ -56,41 +62,71 @@ class PackageX:
         connection_limit: int = 100,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        key = _resolve_api_key(api_key)
-        self.base_url = _check_base_url(base_url)
-        self.timeout = _check_seconds("timeout", timeout, allow_zero=False)
-        self.max_retries = _check_retries(max_retries)
-        self.retry_initial_delay = _check_seconds("retry_initial_delay", retry_initial_delay)
-        self.retry_max_delay = _check_seconds("retry_max_delay", retry_max_delay)
-        self.rate_limit = _check_rate_limit(rate_limit)
-        self.connection_limit = _check_connection_limit(connection_limit)
-        self.max_response_bytes = check_positive_int("max_response_bytes", max_response_bytes)
-        if session is not None and not isinstance(session, aiohttp.ClientSession):
-            raise TypeError(f"session must be an aiohttp.ClientSession, got {session!r}")
-        self._session = session
-        self._owns_session = session is None
-        self._session_loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False
+        key = resolve_api_key(api_key)
+        settings = Settings.checked(
+            base_url=os.environ.get(BASE_URL_ENV_VAR, DEFAULT_BASE_URL)
+            if base_url is None
+            else base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_initial_delay=retry_initial_delay,
+            retry_max_delay=retry_max_delay,
+            rate_limit=rate_limit,
+            connection_limit=connection_limit,
+            max_response_bytes=max_response_bytes,
+        )
+        shared = SharedSession(session, connection_limit=settings.connection_limit)
+        self._wire(key, settings, shared, Pacer(settings.rate_limit))
+
+    def _wire(self, key: str, settings: Settings, shared: SharedSession, pacer: Pacer) -> None:
+        """Build the pipeline and resources for ``settings`` on a shared session and pacer."""
         redactor = Redactor([key])
         pipeline = Pipeline(
-            get_session=self._http_session,
-            policy=RetryPolicy(self.max_retries, self.retry_initial_delay, self.retry_max_delay),
-            pacer=Pacer(self.rate_limit),
-            max_response_bytes=self.max_response_bytes,
+            get_session=shared.get,
+            policy=RetryPolicy(
+                settings.max_retries, settings.retry_initial_delay, settings.retry_max_delay
+            ),
+            pacer=pacer,
+            max_response_bytes=settings.max_response_bytes,
         )
         api = Api(
             pipeline,
-            base_url=self.base_url,
+            base_url=settings.base_url,
             headers=_headers(key),
             redactor=redactor,
-            timeout=self.timeout,
+            timeout=settings.timeout,
         )
-        self.files = Files(pipeline=pipeline, redactor=redactor, timeout=self.timeout)
+        self._key = key
+        self._settings = settings
+        self._shared = shared
+        self._pacer = pacer
+        self.files = Files(pipeline=pipeline, redactor=redactor, timeout=settings.timeout)
         self.batches = Batches(api, self.files)
         self.exports = Exports(api, self.files)
 
+    def with_options(self, **options: Any) -> PackageX:
+        """A client for some calls with other ``timeout``, ``max_retries``,
+        ``retry_initial_delay``, ``retry_max_delay`` or ``max_response_bytes``.
+
+        It shares this client's connection pool, rate limit and 429 pause, so it is
+        cheap to make per call (``await px.with_options(timeout=5).batches.retrieve(id)``)
+        and closing either client closes the pool for both.
+        """
+        settings = self._settings.replace(**options)
+        twin = object.__new__(PackageX)
+        twin._wire(self._key, settings, self._shared, self._pacer)
+        return twin
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(getattr(type(self), name, None), property):
+            raise AttributeError(
+                f"PackageX settings are read-only ({name} cannot be set); "
+                f"use px.with_options({name}=...) for a client with another {name}"
+            )
+        super().__setattr__(name, value)
+
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
+        state = "closed" if self.closed else "open"
         return f"<PackageX base_url={self.base_url!r} {state}>"
 
     async def __aenter__(self) -> PackageX:
@@ -106,129 +142,44 @@ class PackageX:
 
     async def close(self) -> None:
         """Close the HTTP session this client created (a borrowed one is left open)."""
-        self._closed = True
-        session, self._session = self._session, None
-        if session is not None and self._owns_session:
-            await session.close()
+        await self._shared.close()
 
     @property
     def closed(self) -> bool:
         """Whether ``close()`` was called; a closed client refuses new requests."""
-        return self._closed
+        return self._shared.closed
 
-    def _http_session(self) -> aiohttp.ClientSession:
-        """The session for this request, created on first use inside the running loop."""
-        if self._closed:
-            raise RuntimeError("this PackageX client is closed; create a new PackageX to go on")
-        loop = asyncio.get_running_loop()
-        if self._session is None:
-            self._session = _new_session(self.connection_limit)
-            self._session_loop = loop
-        elif self._session_loop is not None and self._session_loop is not loop:
-            raise RuntimeError(
-                "this PackageX client was first used in another event loop; its connections "
-                "belong to that loop. Create one client per event loop."
-            )
-        return self._session
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
 
+    @property
+    def timeout(self) -> float:
+        return self._settings.timeout
 
-def _new_session(connection_limit: int) -> aiohttp.ClientSession:
-    """A session that sends each request once per attempt of ours.
+    @property
+    def max_retries(self) -> int:
+        return self._settings.max_retries
 
-    aiohttp re-sends a GET once on its own when a connection drops, which would make
-    the server see twice the attempts ``max_retries`` promises. ``_retry_connection``
-    is the session's switch for that (private, but listed in ``ClientSession.ATTRS``);
-    ``tests/hostile`` counts the requests a server receives, so a change in aiohttp
-    shows up there.
-    """
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connection_limit))
-    if hasattr(session, "_retry_connection"):
-        session._retry_connection = False
-    return session
+    @property
+    def retry_initial_delay(self) -> float:
+        return self._settings.retry_initial_delay
 
+    @property
+    def retry_max_delay(self) -> float:
+        return self._settings.retry_max_delay
 
-def _resolve_api_key(api_key: str | None) -> str:
-    key = api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
-    if key is None:
-        raise ValueError(
-            f"no API key: pass PackageX(api_key=...) or set the {API_KEY_ENV_VAR} "
-            "environment variable"
-        )
-    if not isinstance(key, str):
-        raise TypeError(f"api_key must be a string, got {type(key).__name__}")
-    if not key or key != key.strip() or any(ch.isspace() or ord(ch) < 32 for ch in key):
-        # The key itself is never echoed back: it would end up in logs.
-        raise ValueError("api_key is empty or contains whitespace or control characters")
-    return key
+    @property
+    def rate_limit(self) -> float | None:
+        return self._settings.rate_limit
 
+    @property
+    def connection_limit(self) -> int:
+        return self._settings.connection_limit
 
-def _check_base_url(base_url: str) -> str:
-    """The API's root URL; messages show it only as ``where()`` does (no credentials)."""
-    if not isinstance(base_url, str):
-        raise TypeError(f"base_url must be a string, got {type(base_url).__name__}")
-    check_text("base_url", base_url)
-    if "?" in base_url or "#" in base_url:
-        raise ValueError(
-            f"base_url must not carry a query or a fragment, got {where(base_url)} with one"
-        )
-    try:
-        url = yarl.URL(base_url)
-    except ValueError:
-        raise ValueError("base_url is not a valid URL") from None
-    if url.scheme not in ("https", "http") or not url.host:
-        raise ValueError(f"base_url must be an https:// URL with a host, got {where(base_url)}")
-    if url.user or url.password:
-        raise ValueError("base_url must not carry credentials")
-    if url.scheme == "http" and not _is_loopback(url.host):
-        raise ValueError(
-            f"base_url {where(base_url)} uses plain http://, which would send the API key "
-            "unencrypted; use https:// (http:// is allowed only for loopback hosts)"
-        )
-    return base_url.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_seconds(name: str, value: Any, *, allow_zero: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise TypeError(f"{name} must be a number of seconds, got {value!r}")
-    if value < 0 or (value == 0 and not allow_zero) or math.isinf(value):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number of seconds {bound}, got {value!r}")
-    return float(value)
-
-
-def _check_rate_limit(value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"rate_limit must be requests per second (a number) or None, got {value!r}")
-    if not (0 < value < math.inf):
-        raise ValueError(
-            f"rate_limit must be a finite number of requests per second > 0, got {value!r}"
-        )
-    return float(value)
-
-
-def _check_connection_limit(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"connection_limit must be an integer >= 1, got {value!r}")
-    return value
-
-
-def _check_retries(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"max_retries must be an integer >= 0, got {value!r}")
-    if value < 0:
-        raise ValueError(f"max_retries must be an integer >= 0, got {value!r}")
-    return value
+    @property
+    def max_response_bytes(self) -> int:
+        return self._settings.max_response_bytes
 
 
 def _headers(api_key: str) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """The exceptions the SDK raises, one class per failure a caller may want to handle.
 
     PackageXError
+    ├── PackageXValueError        an argument of yours has a wrong value (also a ValueError)
+    ├── PackageXTypeError         an argument of yours has a wrong type (also a TypeError)
     ├── APIStatusError            the API answered with an error status (envelope decoded)
     │   ├── BadRequestError       400
     │   ├── AuthenticationError   401
@@ -40,6 +42,8 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "PackageXError",
+    "PackageXTypeError",
+    "PackageXValueError",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -65,6 +69,18 @@ class PackageXError(Exception):
         if self.args and isinstance(self.args[0], str) and "resume with" not in self.args[0]:
             note = f" (listing stopped at page {page}; resume with list(page={page}))"
             self.args = (self.args[0] + note, *self.args[1:])
+
+
+class PackageXValueError(PackageXError, ValueError):
+    """An argument has the right type but a value the SDK or the API does not allow.
+
+    Raised before any request. Also a ``ValueError``, so ``except ValueError`` works;
+    being a ``PackageXError`` tells it apart from a bug (the CLI relies on that).
+    """
+
+
+class PackageXTypeError(PackageXError, TypeError):
+    """An argument has the wrong type; raised before any request. Also a ``TypeError``."""
 
 
 class APIStatusError(PackageXError):

@@ -10,6 +10,7 @@ the API stalls.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol, TypeVar
 
@@ -33,21 +34,18 @@ async def wait_until_final(
     *,
     final: Collection[str],
     what: str,
-    timeout: float,
+    timeout: float | None,
     poll_interval: float,
     max_poll_interval: float,
     on_progress: Callable[[J], object] | None,
 ) -> J:
     """Retrieve until the status is in ``final``; ``WaitTimeoutError`` past ``timeout``."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = math.inf if timeout is None else loop.time() + timeout
     interval = poll_interval
     job: J | None = None
     while True:
-        try:
-            job = await asyncio.wait_for(retrieve(), max(deadline - loop.time(), 0.001))
-        except asyncio.TimeoutError:
-            raise _timed_out(what, job, timeout, final) from None
+        job = await _poll(retrieve, deadline - loop.time(), what, job, timeout, final)
         if on_progress is not None:
             on_progress(job)
         if job.status is not None and str(job.status) in final:
@@ -59,9 +57,28 @@ async def wait_until_final(
         interval = min(interval * _GROWTH, max_poll_interval)
 
 
+async def _poll(
+    retrieve: Callable[[], Awaitable[J]],
+    remaining: float,
+    what: str,
+    last: J | None,
+    timeout: float | None,
+    final: Collection[str],
+) -> J:
+    """One retrieve, cut at the deadline (none when ``timeout`` is None)."""
+    if math.isinf(remaining):
+        return await retrieve()
+    try:
+        return await asyncio.wait_for(retrieve(), max(remaining, 0.001))
+    except asyncio.TimeoutError:
+        pass
+    raise _timed_out(what, last, timeout, final)
+
+
 def _timed_out(
-    what: str, job: HasStatus | None, timeout: float, final: Collection[str]
+    what: str, job: HasStatus | None, timeout: float | None, final: Collection[str]
 ) -> Exception:
+    """Only reached with a finite ``timeout``: without one there is no deadline to pass."""
     state = "had no answer" if job is None else f"is still {job.status}"
     return WaitTimeoutError(
         f"{what} {state} after {timeout:g}s (final statuses: {', '.join(sorted(final))}); "

@@ -12,6 +12,8 @@ from .._errors import (
     FileNotAvailableError,
     NotFoundError,
     PackageXError,
+    PackageXTypeError,
+    PackageXValueError,
     PermissionDeniedError,
     WaitTimeoutError,
 )
@@ -65,8 +67,11 @@ class CLIError(Exception):
         self.code = code
 
 
-EXPECTED_ERRORS = (CLIError, PackageXError, ValueError, TypeError, OSError)
-"""What ``main`` reports as one line; anything else is a bug and keeps its traceback."""
+EXPECTED_ERRORS = (CLIError, PackageXError, OSError)
+"""What ``main`` reports as one line; anything else is a bug and keeps its traceback.
+
+The SDK's argument errors are ``PackageXValueError`` / ``PackageXTypeError``, so a
+plain ``ValueError`` or ``TypeError`` here is a bug, not the user's mistake."""
 
 _HINTS: dict[type[BaseException], str] = {
     AuthenticationError: " (check PX_API_KEY or --api-key-file)",
@@ -83,7 +88,7 @@ def exit_code(error: BaseException) -> int:
         return NOT_FOUND
     if isinstance(error, (WaitTimeoutError, APITimeoutError)):
         return TIMEOUT
-    if isinstance(error, (ValueError, TypeError)):  # the SDK checks arguments before sending
+    if isinstance(error, (PackageXValueError, PackageXTypeError)):  # checked before sending
         return USAGE
     return FAILURE
 

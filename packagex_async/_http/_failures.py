@@ -112,7 +112,7 @@ def too_large(request: Request, status: int, limit: int) -> Failure:
 
 def _redirect_error(request: Request, status: int, headers: Mapping[str, str]) -> PackageXError:
     location = headers.get("Location")
-    target = "the same host" if location is None else where(location)
+    target = "the same host" if location is None else request.redactor.text(where(location))
     if request.storage:
         return APIConnectionError(f"{request.label} redirected to {target} (HTTP {status})")
     return APIStatusError(

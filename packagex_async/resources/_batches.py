@@ -51,7 +51,7 @@ class Batches(JobResource[Batch]):
         self,
         batch_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float | None = 600.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 15.0,
         on_progress: Callable[[Batch], object] | None = None,
@@ -59,7 +59,8 @@ class Batches(JobResource[Batch]):
         """Poll until the batch is completed, failed, timed_out or expired; return it.
 
         ``on_progress`` receives every polled batch (its ``phases`` tell how far it
-        got). Raises ``WaitTimeoutError`` (with ``.last``) after ``timeout`` seconds.
+        got). Raises ``WaitTimeoutError`` (with ``.last``) after ``timeout`` seconds;
+        ``timeout=None`` waits without a limit.
         """
         return await self._wait(batch_id, timeout, poll_interval, max_poll_interval, on_progress)
 

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal
 from .._files import Download, ProgressCallback
 from .._many import RetrieveResult
 from .._pagination import AsyncPaginator
-from .._params import check_flag, check_str, enum_value, enum_values
+from .._params import check_flag, check_text, enum_value, enum_values
 from ..models import Export, ExportOrderBy, ExportResource, ExportStatus, SortDirection
 from ._jobs import FileSpec, JobResource
 
@@ -43,7 +43,7 @@ class Exports(JobResource[Export]):
         self,
         export_id: str,
         *,
-        timeout: float = 600.0,
+        timeout: float | None = 600.0,
         poll_interval: float = 1.0,
         max_poll_interval: float = 15.0,
         on_progress: Callable[[Export], object] | None = None,
@@ -51,7 +51,7 @@ class Exports(JobResource[Export]):
         """Poll until the export is completed, failed or timed_out; return it.
 
         ``on_progress`` receives every polled export. Raises ``WaitTimeoutError``
-        (with ``.last``) after ``timeout`` seconds.
+        (with ``.last``) after ``timeout`` seconds; ``timeout=None`` waits without a limit.
         """
         return await self._wait(export_id, timeout, poll_interval, max_poll_interval, on_progress)
 
@@ -130,7 +130,7 @@ class Exports(JobResource[Export]):
         if statuses is not None:
             query["statuses"] = enum_values("statuses", statuses, ExportStatus)
         if search is not None:
-            query["search"] = check_str("search", search)
+            query["search"] = check_text("search", search)
         return self._list(query, page, limit, concurrency)
 
 

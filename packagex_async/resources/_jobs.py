@@ -19,7 +19,7 @@ import orjson
 from .._errors import APIResponseValidationError, FileNotAvailableError
 from .._files import Download, Files, ProgressCallback, presigned_url_problem
 from .._http import Api, where
-from .._params import check_callback, check_path, id_segment
+from .._params import check_callback, check_path, check_seconds, id_segment, wrong_value
 from .._rowstream import csv_rows, json_rows
 from .._waiting import HasStatus, wait_until_final
 from ._base import Resource
@@ -101,14 +101,15 @@ class JobResource(Resource[J]):
     async def _wait(
         self,
         object_id: str,
-        timeout: float,
+        timeout: float | None,
         poll_interval: float,
         max_poll_interval: float,
         on_progress: Callable[[J], object] | None,
     ) -> J:
-        _check_seconds("timeout", timeout)
-        _check_seconds("poll_interval", poll_interval)
-        _check_seconds("max_poll_interval", max_poll_interval)
+        if timeout is not None:
+            check_seconds("timeout", timeout)
+        check_seconds("poll_interval", poll_interval)
+        check_seconds("max_poll_interval", max_poll_interval)
         id_segment(self.id_name, object_id)
         check_callback("on_progress", on_progress)
 
@@ -128,10 +129,5 @@ class JobResource(Resource[J]):
     def _spec(self, file: object) -> FileSpec:
         if not isinstance(file, str) or file not in self.file_specs:
             allowed = ", ".join(repr(name) for name in self.file_specs)
-            raise ValueError(f"file must be one of {allowed}, got {file!r}")
+            wrong_value(f"file must be one of {allowed}, got {file!r}")
         return self.file_specs[file]
-
-
-def _check_seconds(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a number of seconds > 0, got {value!r}")

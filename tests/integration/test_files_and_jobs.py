@@ -98,11 +98,30 @@ async def test_wait_gives_up_at_its_timeout_with_the_last_state(
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"timeout": 0}, {"poll_interval": -1}, {"max_poll_interval": "1"}]
+    ("kwargs", "error"),
+    [
+        ({"timeout": 0}, ValueError),
+        ({"timeout": float("inf")}, ValueError),
+        ({"poll_interval": -1}, ValueError),
+        ({"max_poll_interval": float("nan")}, ValueError),
+        ({"max_poll_interval": "1"}, TypeError),
+        ({"timeout": True}, TypeError),
+    ],
 )
-async def test_wait_checks_its_arguments(px: PackageX, kwargs: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="must be a number of seconds > 0"):
+async def test_wait_checks_its_arguments(
+    fake: FakePackageX, px: PackageX, kwargs: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error, match=f"{next(iter(kwargs))} must be a .*number of seconds"):
         await px.batches.wait("batch_1", **kwargs)
+    assert fake.requests == []
+
+
+async def test_wait_without_a_timeout_polls_until_final(fake: FakePackageX, px: PackageX) -> None:
+    job = fake.add_batch(status="completed")
+
+    batch = await px.batches.wait(job["id"], timeout=None)
+
+    assert batch.status == "completed"
 
 
 # --- downloads ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from packagex_async.testing import FakePackageX, set_testing
 
 def in_use(px: PackageX) -> int:
     """Connections the client's connector has handed out and not yet taken back."""
-    session = px._session
+    session = px._shared._session
     if session is None or session.connector is None:
         return 0
     return len(session.connector._acquired)  # type: ignore[attr-defined]
@@ -59,7 +59,7 @@ def test_a_client_built_outside_any_loop_works_inside_one() -> None:
         async with FakePackageX(batches=2, port=port) as fake, px:
             return (await px.batches.retrieve(fake.batches[0]["id"])).id
 
-    assert px._session is None
+    assert px._shared._session is None
     assert asyncio.run(use()).startswith("batch_")
     assert px.closed
 

@@ -114,7 +114,7 @@ async def test_context_manager_closes_the_session_it_created(mock_api: MockAPI) 
 
     async with PackageX(KEY, base_url=API) as px:
         await px.batches.retrieve("b")
-        session = px._session
+        session = px._shared._session
         assert session is not None
 
     assert session.closed
@@ -135,5 +135,5 @@ async def test_a_borrowed_session_is_used_and_left_open(mock_api: MockAPI) -> No
 def test_the_client_can_be_built_outside_a_running_loop() -> None:
     px = PackageX(KEY)
 
-    assert px._session is None
+    assert px._shared._session is None
     assert not px.closed

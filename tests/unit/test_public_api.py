@@ -36,6 +36,8 @@ EXPECTED = {
     "NotFoundError",
     "PackageX",
     "PackageXError",
+    "PackageXTypeError",
+    "PackageXValueError",
     "Page",
     "Pagination",
     "PaginationError",
@@ -70,6 +72,8 @@ def test_error_tree() -> None:
     assert issubclass(px.APITimeoutError, px.APIConnectionError)
     assert issubclass(px.FileURLExpiredError, px.FileDownloadError)
     assert issubclass(px.ResponseTooLargeError, px.APIResponseValidationError)
+    assert issubclass(px.PackageXValueError, ValueError)
+    assert issubclass(px.PackageXTypeError, TypeError)
     for cls in (
         px.APIStatusError,
         px.APIConnectionError,
