@@ -111,7 +111,7 @@ class Pipeline:
             )
         except Exception as exc:
             failure = from_exception(request, exc)
-            self._log_attempt(request, failure.error, number, started)
+            self._log_attempt(request, type(failure.error).__name__, number, started)
             return failure
         self._log_attempt(request, response.status, number, started)
         result: T | None = None
