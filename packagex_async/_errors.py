@@ -58,17 +58,32 @@ class PackageXError(Exception):
     """Base of every error this SDK raises on purpose.
 
     ``page`` is set when the error stopped a listing: the page that could not be
-    fetched, which is also where ``list(page=...)`` resumes.
+    fetched, which is also where ``list(page=...)`` resumes. ``str()`` renders the
+    resume hint from it; ``detail`` is the message without the hint.
     """
 
     page: int | None = None
+    _resumable = True
 
     def at_page(self, page: int) -> None:
-        """Mark this error as stopping a listing at ``page`` and say so in its message."""
+        """Record that this error stopped a listing at ``page``."""
         self.page = page
-        if self.args and isinstance(self.args[0], str) and "resume with" not in self.args[0]:
-            note = f" (listing stopped at page {page}; resume with list(page={page}))"
-            self.args = (self.args[0] + note, *self.args[1:])
+
+    @property
+    def detail(self) -> str:
+        """The message, without the hint about where a listing resumes."""
+        return super().__str__()
+
+    @property
+    def resumes_at(self) -> int | None:
+        """The page to pass to ``list(page=...)`` to go on, if this error stopped a listing."""
+        return self.page if self._resumable else None
+
+    def __str__(self) -> str:
+        page = self.resumes_at
+        if page is None:
+            return self.detail
+        return f"{self.detail} (listing stopped at page {page}; resume with list(page={page}))"
 
 
 class PackageXValueError(PackageXError, ValueError):
@@ -178,8 +193,11 @@ class ResponseTooLargeError(APIResponseValidationError):
 class PaginationError(PackageXError):
     """The API's pages contradict each other, so continuing would loop or skip items.
 
-    ``page`` is the page number the problem was seen on.
+    ``page`` is the page number the problem was seen on; resuming there would meet
+    the same problem, so no resume hint is rendered: list again instead.
     """
+
+    _resumable = False
 
     def __init__(self, message: str, *, page: int) -> None:
         super().__init__(message)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -21,7 +21,9 @@ from urllib.parse import quote
 from ._errors import PackageXTypeError, PackageXValueError
 
 __all__ = [
+    "QueryValue",
     "check_callback",
+    "check_extra_query",
     "check_flag",
     "check_int",
     "check_number",
@@ -36,6 +38,10 @@ __all__ = [
     "wrong_type",
     "wrong_value",
 ]
+
+
+QueryValue = str | int | float | bool
+"""What ``extra_query`` takes: sent as given, booleans as ``true`` / ``false``."""
 
 
 def wrong_type(message: str) -> NoReturn:
@@ -156,6 +162,41 @@ def _encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def check_extra_query(value: Any, *, reserved: Collection[str]) -> dict[str, str]:
+    """``extra_query``: parameters the SDK does not model, sent as given.
+
+    For documented-but-unmodelled filters (``created_at="gte:2024-01-01"``) and values
+    PackageX adds later. It cannot override what the SDK sends itself (``reserved``):
+    typed parameters keep their checks, and ``page``/``limit`` steer the paginator.
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        wrong_type(f"extra_query must be a mapping of parameter names to values, got {value!r}")
+    query: dict[str, str] = {}
+    for key, item in value.items():
+        name = check_text("extra_query key", key)
+        if name in reserved:
+            wrong_value(
+                f"extra_query cannot set {name!r}: it is a parameter of its own "
+                f"({', '.join(sorted(reserved))}); pass it by name"
+            )
+        query[name] = _query_value(name, item)
+    return query
+
+
+def _query_value(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            wrong_value(f"extra_query[{name!r}] must be a finite number, got {value!r}")
+        return str(value)
+    if isinstance(value, str):
+        return check_text(f"extra_query[{name!r}]", value)
+    wrong_type(f"extra_query[{name!r}] must be a str, int, float or bool, got {value!r}")
 
 
 def check_callback(name: str, value: Any) -> None:

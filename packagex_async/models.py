@@ -54,6 +54,7 @@ class BatchResource(_StrEnum):
     GROUP = "group"
     SHIPMENT = "shipment"
     TRACKER = "tracker"
+    ASSET = "asset"
 
 
 class BatchMode(_StrEnum):
@@ -95,6 +96,10 @@ class ExportResource(_StrEnum):
     SHIPMENT = "shipment"
     TRACKER = "tracker"
     SHIPPING_LABEL_INFERENCE = "shipping_label_inference"
+    FULFILLMENT = "fulfillment"
+    ITEM = "item"
+    MANIFEST = "manifest"
+    ASSET = "asset"
 
 
 class ExportStatus(_StrEnum):
@@ -103,6 +108,7 @@ class ExportStatus(_StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     TIMED_OUT = "timed_out"
+    SENT = "sent"
 
 
 class ExportOrderBy(_StrEnum):

@@ -96,11 +96,12 @@ def exit_code(error: BaseException) -> int:
 def one_line(error: BaseException) -> str:
     """The error's message on one line, with a hint where the fix is usually the same.
 
-    A listing error names where to resume in the SDK's terms (``list(page=3)``);
-    here that is the ``--page 3`` option.
+    A listing stopped mid-way says where to resume, in the CLI's terms (``--page 3``),
+    rendered from ``error.page``; the SDK's own wording of it is not used.
     """
-    text = " ".join(str(error).split()) or type(error).__name__
-    page = getattr(error, "page", None)
-    if isinstance(error, PackageXError) and page is not None:
-        text = text.replace(f"list(page={page})", f"--page {page}")
+    text = error.detail if isinstance(error, PackageXError) else str(error)
+    text = " ".join(text.split()) or type(error).__name__
+    page = error.resumes_at if isinstance(error, PackageXError) else None
+    if page is not None:
+        text += f" (listing stopped at page {page}; resume with --page {page})"
     return text + _HINTS.get(type(error), "")

@@ -24,7 +24,7 @@ _COMPLETED = "completed"
 
 async def get_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
     """Retrieve one object; ``--include`` asks for presigned URLs of its files."""
-    flags = {f"include_{name}": True for name in args.include}
+    flags: dict[str, Any] = {f"include_{name}": True for name in args.include}
     async with connect(args, io.err) as px:
         found = await kind.api(px).retrieve(args.id, **flags)
     write_object(args.format, io.out, to_record(found), fields=field_names(kind.model))

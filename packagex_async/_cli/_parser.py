@@ -9,26 +9,16 @@ earlier on the line.
 from __future__ import annotations
 
 import argparse
-import enum
 import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 from .. import __version__
 from .._client import API_KEY_ENV_VAR, DEFAULT_BASE_URL
-from ..models import (
-    BatchResource,
-    BatchStatus,
-    BatchVia,
-    ExportOrderBy,
-    ExportResource,
-    ExportStatus,
-    SortDirection,
-)
 from ._exits import EXIT_CODES_HELP
 from ._fake import demo_command, serve_fake_command
 from ._jobs import download_command, get_command, wait_command
-from ._kinds import BATCHES, EXPORTS, KINDS, Kind
+from ._kinds import KINDS, Kind
 from ._listing import list_command
 from ._writers import FORMATS
 
@@ -164,23 +154,13 @@ def _add_download(parser: argparse.ArgumentParser, kind: Kind) -> None:
 
 
 def _add_filters(parser: argparse.ArgumentParser, kind: Kind) -> None:
-    """The SDK validates the values; the help lists them."""
+    """One option per filter of the spec; the SDK validates the values, the help lists them."""
     group = parser.add_argument_group("filters")
-    if kind is BATCHES:
-        group.add_argument("--resource", help=_one_of(BatchResource))
-        group.add_argument("--mode", help="sync or mixed")
-        group.add_argument("--via", help=_one_of(BatchVia))
-        group.add_argument("--status", help=_one_of(BatchStatus))
-    elif kind is EXPORTS:
-        group.add_argument("--order-by", help=_one_of(ExportOrderBy))
-        group.add_argument("--direction", help=_one_of(SortDirection))
-        group.add_argument("--resource", help=_one_of(ExportResource))
-        group.add_argument(
-            "--statuses",
-            type=_comma_list,
-            help=f"comma-separated, any of: {', '.join(m.value for m in ExportStatus)}",
-        )
-        group.add_argument("--search", help="text to find in the export name")
+    for spec in kind.filters:
+        option = "--" + spec.name.replace("_", "-")
+        help_text = ", ".join(part for part in (spec.help, _one_of(spec.choices)) if part)
+        kind_of = {"type": _comma_list} if spec.many else {}
+        group.add_argument(option, dest=spec.name, help=help_text, **kind_of)  # type: ignore[arg-type]
 
 
 def _add_paging(parser: argparse.ArgumentParser) -> None:
@@ -209,8 +189,9 @@ def _add_fake_commands(commands: _Commands) -> None:
     serve.set_defaults(run=serve_fake_command)
 
 
-def _one_of(values: Iterable[enum.Enum]) -> str:
-    return "one of: " + ", ".join(str(member.value) for member in values)
+def _one_of(choices: Iterable[str]) -> str:
+    names = ", ".join(choices)
+    return f"one of: {names}" if names else ""
 
 
 def _comma_list(text: str) -> list[str]:

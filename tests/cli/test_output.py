@@ -117,7 +117,7 @@ def test_file_names_come_from_the_sdk() -> None:
         "errors_json",
         "result_json",
     )
-    assert EXPORTS.includes == ("csv", "json")
+    assert EXPORTS.includes == ("json", "csv")
     assert EXPORTS.files == ("json", "csv", "csv_error", "csv_sanitized")
 
 

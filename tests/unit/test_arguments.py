@@ -22,7 +22,11 @@ from ..conftest import MockAPI
             "status takes BatchStatus members or one of",
         ),
         ({"resource": "location"}, ValueError, "resource must be one of 'contact', 'group'"),
-        ({"mode": "async"}, ValueError, "mode must be one of 'sync', 'mixed', got 'async'"),
+        (
+            {"mode": "batch"},
+            ValueError,
+            "mode must be one of 'sync', 'mixed', 'async', got 'batch'",
+        ),
         ({"via": "email"}, ValueError, "via must be one of 'api', 'file'"),
         ({"page": 0}, ValueError, "page must be an integer >= 1, got 0"),
         ({"page": "2"}, TypeError, "page must be an integer >= 1"),

@@ -15,6 +15,7 @@ from packagex_async import (
     NotFoundError,
     PackageX,
     PackageXError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
 )
@@ -195,3 +196,24 @@ async def test_a_client_error_is_not_retried(px: PackageX, mock_api: MockAPI) ->
         await px.batches.retrieve("b")
 
     assert len(mock_api.sent()) == 1
+
+
+def test_the_resume_hint_is_rendered_from_the_page_attribute() -> None:
+    error = InternalServerError("boom", status=500)
+    assert str(error) == "HTTP 500: boom"
+
+    error.at_page(3)
+
+    assert error.page == 3
+    assert error.resumes_at == 3
+    assert error.detail == "HTTP 500: boom"
+    assert str(error) == "HTTP 500: boom (listing stopped at page 3; resume with list(page=3))"
+    assert error.args == ("HTTP 500: boom",)  # the text itself is never edited
+
+
+def test_a_pagination_error_names_its_page_but_offers_no_resume() -> None:
+    error = PaginationError("page 4 repeats items already listed", page=4)
+
+    assert error.page == 4
+    assert error.resumes_at is None
+    assert str(error) == "page 4 repeats items already listed"
