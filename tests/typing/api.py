@@ -1,0 +1,69 @@
+"""The public API as users write it: type-checked by mypy (see .ci/run), never run.
+
+A change that makes a documented call stop type-checking, or changes what it
+returns, fails CI here even when every runtime test passes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typing_extensions import assert_type
+
+from packagex_async import (
+    AsyncPaginator,
+    Batch,
+    BatchStatus,
+    Download,
+    Export,
+    ExportStatus,
+    Page,
+    PackageX,
+    PackageXError,
+    RetrieveResult,
+)
+
+
+async def listing(px: PackageX) -> None:
+    paginator = px.batches.list(status=BatchStatus.COMPLETED, limit=100, concurrency=4)
+    assert_type(paginator, AsyncPaginator[Batch])
+    async for batch in paginator:
+        assert_type(batch, Batch)
+        assert_type(batch.id, str)
+    async for page in px.exports.list(statuses=[ExportStatus.COMPLETED, "failed"]).pages():
+        assert_type(page, Page[Export])
+    assert_type(paginator.next_page, "int | None")
+    px.exports.list(extra_query={"created_at": "gte:2024-01-01", "archived": False})
+
+
+async def retrieving(px: PackageX) -> None:
+    assert_type(await px.batches.retrieve("batch_1", include_result_json=True), Batch)
+    assert_type(await px.exports.retrieve("exp_1", include_csv=True), Export)
+    results = await px.exports.retrieve_many(["exp_1", "exp_2"], concurrency=4)
+    assert_type(results, "list[RetrieveResult[Export]]")
+    assert_type(results[0].unwrap(), Export)
+
+
+async def jobs(px: PackageX, target: Path) -> None:
+    assert_type(await px.batches.wait("batch_1", timeout=None), Batch)
+    assert_type(await px.exports.wait("exp_1", on_progress=lambda e: print(e.status)), Export)
+    done = await px.exports.download("exp_1", "csv", target, on_progress=lambda n, t: None)
+    assert_type(done, Download)
+    async for row in px.exports.rows("exp_1", format="csv"):
+        print(row)
+    async for chunk in px.files.stream("https://files.example.com/a.csv?sig=x"):
+        assert_type(chunk, bytes)
+
+
+async def options(px: PackageX) -> None:
+    quick = px.with_options(timeout=5, max_retries=0)
+    assert_type(quick, PackageX)
+    assert_type(quick.timeout, float)
+    try:
+        await quick.batches.retrieve("batch_1")
+    except PackageXError as error:
+        assert_type(error.page, "int | None")
+
+
+async def wrong_file_name_is_a_type_error(px: PackageX, target: Path) -> None:
+    await px.exports.download("exp_1", "xlsx", target)  # type: ignore[arg-type]
