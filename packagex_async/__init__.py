@@ -19,6 +19,7 @@ from ._errors import (
     FileNotAvailableError,
     FileURLExpiredError,
     InternalServerError,
+    JobFailedError,
     NotFoundError,
     PackageXError,
     PackageXTypeError,
@@ -29,6 +30,7 @@ from ._errors import (
     ResponseTooLargeError,
     WaitTimeoutError,
 )
+from ._creates import CsvFieldOptions, ExportOptions, since, until
 from ._files import Download, Files
 from ._many import RetrieveResult
 from ._pagination import AsyncPaginator
@@ -72,9 +74,11 @@ __all__ = [
     "BatchStats",
     "BatchStatus",
     "BatchVia",
+    "CsvFieldOptions",
     "Download",
     "DuplicateHandling",
     "Export",
+    "ExportOptions",
     "ExportOrderBy",
     "ExportResource",
     "ExportStatus",
@@ -83,6 +87,7 @@ __all__ = [
     "FileURLExpiredError",
     "Files",
     "InternalServerError",
+    "JobFailedError",
     "NotFoundError",
     "PackageX",
     "PackageXError",
@@ -98,4 +103,6 @@ __all__ = [
     "SortDirection",
     "WaitTimeoutError",
     "__version__",
+    "since",
+    "until",
 ]

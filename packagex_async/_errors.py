@@ -18,7 +18,8 @@
     ├── FileNotAvailableError     the object has no such file (URL null: flag or setting)
     ├── FileDownloadError         the storage host refused a presigned URL (``status``)
     │   └── FileURLExpiredError   403: expired or refused; retrieve the object again
-    └── WaitTimeoutError          a job was not finished within ``wait(timeout=...)``
+    ├── WaitTimeoutError          a job was not finished within ``wait(timeout=...)``
+    └── JobFailedError            ``run()``: the job ended failed, timed_out or expired
 
 Messages never contain the API key or a presigned URL's signature: the request
 pipeline builds them from text redacted by ``_http._redact``, and no exception of the
@@ -40,6 +41,7 @@ __all__ = [
     "FileNotAvailableError",
     "FileURLExpiredError",
     "InternalServerError",
+    "JobFailedError",
     "NotFoundError",
     "PackageXError",
     "PackageXTypeError",
@@ -63,6 +65,9 @@ class PackageXError(Exception):
     """
 
     page: int | None = None
+    outcome_unknown: str | None = None
+    """Set when a write (a create) failed after it may have reached the server: the
+    job may or may not exist, and this says how to find it. ``str()`` includes it."""
     _resumable = True
 
     def at_page(self, page: int) -> None:
@@ -80,10 +85,13 @@ class PackageXError(Exception):
         return self.page if self._resumable else None
 
     def __str__(self) -> str:
+        text = self.detail
         page = self.resumes_at
-        if page is None:
-            return self.detail
-        return f"{self.detail} (listing stopped at page {page}; resume with list(page={page}))"
+        if page is not None:
+            text += f" (listing stopped at page {page}; resume with list(page={page}))"
+        if self.outcome_unknown is not None:
+            text += f". {self.outcome_unknown}"
+        return text
 
 
 class PackageXValueError(PackageXError, ValueError):
@@ -226,6 +234,14 @@ class WaitTimeoutError(PackageXError):
     def __init__(self, message: str, *, last: object) -> None:
         super().__init__(message)
         self.last = last
+
+
+class JobFailedError(PackageXError):
+    """A job ``run()`` started ended without completing; ``job`` is it, as last seen."""
+
+    def __init__(self, message: str, *, job: object) -> None:
+        super().__init__(message)
+        self.job = job
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 import yarl
 
 from ._pipeline import Pipeline
@@ -37,5 +38,23 @@ class Api:
         url = yarl.URL(self._base_url + path, encoded=True).with_query(query)
         request = Request.api(
             "GET", url, headers=self._headers, redactor=self._redactor, timeout=self._timeout
+        )
+        return await self._pipeline.json(request)
+
+    async def post(self, path: str, body: Mapping[str, Any], *, if_unsure: str) -> dict[str, Any]:
+        """POST ``body`` as JSON to ``path`` and return the success envelope (a create).
+
+        A create is not safe to repeat: the pipeline resends it only when the server
+        certainly did not act on it, and ``if_unsure`` is what a failure says otherwise.
+        """
+        url = yarl.URL(self._base_url + path, encoded=True)
+        request = Request.api(
+            "POST",
+            url,
+            headers={**self._headers, "Content-Type": "application/json"},
+            redactor=self._redactor,
+            timeout=self._timeout,
+            body=orjson.dumps(body),
+            if_unsure=if_unsure,
         )
         return await self._pipeline.json(request)

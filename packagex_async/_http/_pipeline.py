@@ -32,7 +32,7 @@ from .._errors import RateLimitError
 from ._failures import from_exception, from_status, garbled, too_large
 from ._pacing import Pacer
 from ._request import Request
-from ._retry import Failure, RetryPolicy, retry_delay, sleep
+from ._retry import Failure, RetryPolicy, outcome_unknown, retry_delay, sleep
 
 __all__ = ["Pipeline", "Rejected", "chunks"]
 
@@ -90,6 +90,8 @@ class Pipeline:
             retry_number += 1
             wait = retry_delay(outcome, retry_number, self._policy, idempotent=request.idempotent)
             if wait is None:
+                if request.if_unsure is not None and outcome_unknown(outcome):
+                    outcome.error.outcome_unknown = request.if_unsure
                 raise outcome.error
             self._before_retry(request, outcome, retry_number, wait)
             await sleep(wait)

@@ -33,6 +33,8 @@ class Request:
     """A presigned storage URL: no key, redirects followed, storage error classes."""
     headers: Mapping[str, str] | None = None
     body: bytes | None = None
+    if_unsure: str | None = None
+    """For a write: what to tell the caller when it failed after it may have acted."""
 
     @property
     def idempotent(self) -> bool:
@@ -49,17 +51,23 @@ class Request:
         redactor: Redactor,
         timeout: float,
         body: bytes | None = None,
+        if_unsure: str | None = None,
     ) -> Request:
-        """A request to the API: it carries the key, so it never follows a redirect."""
+        """A request to the API: it carries the key, so it never follows a redirect.
+
+        ``sock_connect`` makes a connect that times out a ``ConnectionTimeoutError``:
+        a request that was certainly not sent, which even a write may resend.
+        """
         return cls(
             method,
             url,
             f"{method} {url.raw_path_qs}",
             redactor,
-            aiohttp.ClientTimeout(total=timeout),
+            aiohttp.ClientTimeout(total=timeout, sock_connect=timeout),
             timeout,
             headers=headers,
             body=body,
+            if_unsure=if_unsure,
         )
 
     @classmethod

@@ -33,6 +33,7 @@ __all__ = [
     "Failure",
     "Reach",
     "RetryPolicy",
+    "outcome_unknown",
     "parse_retry_after",
     "retry_delay",
     "set_testing",
@@ -132,6 +133,22 @@ def _worth_resending(failure: Failure, idempotent: bool) -> bool:
             return True
         return idempotent and failure.status in RETRY_STATUSES
     return idempotent and failure.reach is Reach.UNKNOWN
+
+
+def outcome_unknown(failure: Failure) -> bool:
+    """Whether the server may have acted on a request that failed this way.
+
+    Only a connection that could not be made, a 429, a 503 that names a time to come
+    back, and a 4xx other than 408 say the server did not act.
+    """
+    if failure.reach is Reach.NOT_SENT:
+        return False
+    if failure.reach is Reach.ANSWERED and failure.status is not None:
+        turned_away = failure.status == 429 or (
+            failure.status == 503 and failure.retry_after is not None
+        )
+        return not turned_away and (failure.status >= 500 or failure.status == 408)
+    return True
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterable, Mapping
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
+from .._creates import batch_body
 from .._many import RetrieveResult
 from .._pagination import AsyncPaginator
 from .._params import QueryValue
 from .._specs import BATCHES, ResourceSpec
-from ..models import Batch, BatchMode, BatchResource, BatchStatus, BatchVia
+from ..models import (
+    Batch,
+    BatchAction,
+    BatchMode,
+    BatchResource,
+    BatchStatus,
+    BatchVia,
+    DuplicateHandling,
+)
 from ._jobs import JobResource
 
 __all__ = ["BatchFile", "Batches"]
+
+_IF_UNSURE = (
+    "The batch may or may not have been created: look for it among the newest batches "
+    "(the last page of px.batches.list()) before creating it again"
+)
 
 BatchFile = Literal["upload_csv", "upload_json", "errors_csv", "errors_json", "result_json"]
 """The files of a batch, as ``BATCHES.files`` names them (a test keeps both equal)."""
@@ -87,6 +102,77 @@ class Batches(JobResource[Batch, BatchFile]):
         """
         query = self.spec.filter_query(locals())
         return self._list(query, page, limit, concurrency, extra_query)
+
+    async def create(
+        self,
+        *,
+        resource: BatchResource | str,
+        action: BatchAction | str,
+        data: Sequence[Mapping[str, Any]] | None = None,
+        file: str | os.PathLike[str] | bytes | None = None,
+        url: str | None = None,
+        mode: BatchMode | str | None = None,
+        save_upload: bool | None = None,
+        save_result: bool | None = None,
+        duplicate_handling: DuplicateHandling | str | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Batch:
+        """Start a batch on ``resource`` from exactly one of ``data`` (a list of rows),
+        ``file`` (a .csv/.xlsx/.xls path, or its bytes) or ``url`` (an https:// file).
+
+        Shipments, trackers and assets allow ``action="merge"`` only. Returns the new
+        batch as the API answered. Never sent twice when it may have reached the
+        server: a failure that leaves it unknown says how to look for the batch.
+        """
+        body = batch_body(
+            resource=resource,
+            action=action,
+            source={"data": data, "file": file, "url": url},
+            mode=mode,
+            save_upload=save_upload,
+            save_result=save_result,
+            duplicate_handling=duplicate_handling,
+            extra_body=extra_body,
+        )
+        return await self._create(body, _IF_UNSURE)
+
+    async def run(
+        self,
+        *,
+        resource: BatchResource | str,
+        action: BatchAction | str,
+        data: Sequence[Mapping[str, Any]] | None = None,
+        file: str | os.PathLike[str] | bytes | None = None,
+        url: str | None = None,
+        mode: BatchMode | str | None = None,
+        save_upload: bool | None = None,
+        save_result: bool | None = None,
+        duplicate_handling: DuplicateHandling | str | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        path: str | os.PathLike[str] | None = None,
+        download: BatchFile = "result_json",
+        timeout: float | None = 600.0,
+        poll_interval: float = 1.0,
+        on_progress: Callable[[Batch], object] | None = None,
+    ) -> Batch:
+        """Create a batch, wait until it is finished and, with ``path``, download a file.
+
+        ``download`` names the file (``result_json`` needs ``save_result=True``).
+        Returns the completed batch; raises ``JobFailedError`` if it ended failed,
+        timed_out or expired. Every argument is checked before the batch is created.
+        """
+        body = batch_body(
+            resource=resource,
+            action=action,
+            source={"data": data, "file": file, "url": url},
+            mode=mode,
+            save_upload=save_upload,
+            save_result=save_result,
+            duplicate_handling=duplicate_handling,
+            extra_body=extra_body,
+        )
+        plan = self._plan(path, download, timeout, poll_interval, on_progress)
+        return await self._run(body, _IF_UNSURE, plan)
 
     def rows(self, batch_id: str, file: BatchFile) -> AsyncIterator[Any]:
         """The rows of one of the batch's files, parsed as they stream in.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Iterable, Mapping
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, ClassVar, Literal
 
+from .._creates import CsvFieldOptions, ExportOptions, export_body
 from .._many import RetrieveResult
 from .._pagination import AsyncPaginator
 from .._params import QueryValue, wrong_value
@@ -14,6 +16,12 @@ from ..models import Export, ExportOrderBy, ExportResource, ExportStatus, SortDi
 from ._jobs import JobResource
 
 __all__ = ["ExportFile", "Exports"]
+
+_IF_UNSURE = (
+    "The export may or may not have been created: look for it among the newest "
+    "exports (px.exports.list(order_by='created_at', direction='desc')) before "
+    "creating it again"
+)
 
 ExportFile = Literal["json", "csv", "csv_error", "csv_sanitized"]
 """The files of an export, as ``EXPORTS.files`` names them (a test keeps both equal)."""
@@ -78,6 +86,47 @@ class Exports(JobResource[Export, ExportFile]):
         """
         query = self.spec.filter_query(locals())
         return self._list(query, page, limit, concurrency, extra_query)
+
+    async def create(
+        self,
+        *,
+        resource: ExportResource | str,
+        options: ExportOptions | Mapping[str, Any] | None = None,
+        csv_field_options: CsvFieldOptions | Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Export:
+        """Start an export of ``resource``; the new export (``queued``), as the API answered.
+
+        ``options`` are the list API's filters and paging (``since()`` / ``until()``
+        write date filters); ``csv_field_options`` shape the CSV. Never sent twice
+        when it may have reached the server: a failure that leaves it unknown says
+        how to look for the export.
+        """
+        body = export_body(resource, options, csv_field_options, extra_body)
+        return await self._create(body, _IF_UNSURE)
+
+    async def run(
+        self,
+        *,
+        resource: ExportResource | str,
+        options: ExportOptions | Mapping[str, Any] | None = None,
+        csv_field_options: CsvFieldOptions | Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        path: str | os.PathLike[str] | None = None,
+        file: ExportFile = "csv",
+        timeout: float | None = 600.0,
+        poll_interval: float = 1.0,
+        on_progress: Callable[[Export], object] | None = None,
+    ) -> Export:
+        """Create an export, wait until it is finished and, with ``path``, download ``file``.
+
+        Returns the completed export; raises ``JobFailedError`` if it ended failed or
+        timed_out, and ``WaitTimeoutError`` after ``timeout``. Every argument is
+        checked before the export is created.
+        """
+        body = export_body(resource, options, csv_field_options, extra_body)
+        plan = self._plan(path, file, timeout, poll_interval, on_progress)
+        return await self._run(body, _IF_UNSURE, plan)
 
     def rows(
         self, export_id: str, *, format: Literal["json", "csv"] = "json"

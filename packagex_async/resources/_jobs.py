@@ -10,10 +10,19 @@ names, so ``download`` is typed per resource without a wrapper in each.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
-from typing import Any, Generic, TypeVar
+from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from .._errors import APIResponseValidationError, FileNotAvailableError, PackageXError
+import attrs
+
+from .._decode import decode_object
+from .._errors import (
+    APIResponseValidationError,
+    FileNotAvailableError,
+    JobFailedError,
+    PackageXError,
+)
 from .._files import Download, Files, ProgressCallback, presigned_url_problem
 from .._http import Api, where
 from .._params import check_callback, check_path, check_seconds, id_segment
@@ -21,10 +30,29 @@ from .._rowstream import csv_rows, json_rows
 from .._waiting import HasStatus, wait_until_final
 from ._base import Resource
 
-__all__ = ["JobResource"]
+__all__ = ["JobResource", "RunPlan"]
 
-J = TypeVar("J", bound=HasStatus)
+
+class Job(HasStatus, Protocol):
+    """What a job model has: an id and a status."""
+
+    @property
+    def id(self) -> str: ...
+
+
+J = TypeVar("J", bound=Job)
 F = TypeVar("F", bound=str)
+
+
+@attrs.frozen
+class RunPlan(Generic[J]):
+    """What ``run()`` does after the create: wait how long, then download what where."""
+
+    path: Path | None
+    file: str
+    timeout: float | None
+    poll_interval: float
+    on_progress: Callable[[J], object] | None
 
 
 class JobResource(Resource[J], Generic[J, F]):
@@ -90,6 +118,51 @@ class JobResource(Resource[J], Generic[J, F]):
         check_callback("on_progress", on_progress)
         url = await self._file_url(job_id, file)
         return await self._files.download(url, path, on_progress=on_progress)
+
+    async def _create(self, body: Mapping[str, Any], if_unsure: str) -> J:
+        """POST a checked ``body``; the new job, decoded from the answer (HTTP 201)."""
+        envelope = await self._api.post(self.spec.path, body, if_unsure=if_unsure)
+        model: type[J] = self.spec.model
+        return decode_object(envelope, model, self.spec.path)
+
+    async def _run(self, body: Mapping[str, Any], if_unsure: str, plan: RunPlan[J]) -> J:
+        """Create, wait until final, and download if asked; ``JobFailedError`` unless completed.
+
+        ``plan`` was checked before this is called, so no create is sent for a run that
+        could not be finished as asked.
+        """
+        job = await self._create(body, if_unsure)
+        done = await self.wait(
+            job.id,
+            timeout=plan.timeout,
+            poll_interval=plan.poll_interval,
+            on_progress=plan.on_progress,
+        )
+        if str(done.status) != "completed":
+            raise JobFailedError(
+                f"{self.spec.noun} {job.id} ended {done.status}",
+                job=done,
+            )
+        if plan.path is not None:
+            await self.download(done.id, cast(F, plan.file), plan.path)
+        return done
+
+    def _plan(
+        self,
+        path: str | os.PathLike[str] | None,
+        file: str,
+        timeout: float | None,
+        poll_interval: float,
+        on_progress: Callable[[J], object] | None,
+    ) -> RunPlan[J]:
+        """``run()``'s own arguments, checked before the create is sent."""
+        self.spec.file(file)
+        if timeout is not None:
+            check_seconds("timeout", timeout)
+        check_seconds("poll_interval", poll_interval)
+        check_callback("on_progress", on_progress)
+        target = None if path is None else check_path("path", path)
+        return RunPlan(target, file, timeout, poll_interval, on_progress)
 
     def _rows(self, job_id: str, file: str) -> AsyncIterator[Any]:
         """Checks the arguments now, not at the first ``async for`` step."""

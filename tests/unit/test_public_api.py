@@ -22,9 +22,11 @@ EXPECTED = {
     "BatchStats",
     "BatchStatus",
     "BatchVia",
+    "CsvFieldOptions",
     "Download",
     "DuplicateHandling",
     "Export",
+    "ExportOptions",
     "ExportOrderBy",
     "ExportResource",
     "ExportStatus",
@@ -33,6 +35,7 @@ EXPECTED = {
     "FileURLExpiredError",
     "Files",
     "InternalServerError",
+    "JobFailedError",
     "NotFoundError",
     "PackageX",
     "PackageXError",
@@ -48,6 +51,8 @@ EXPECTED = {
     "SortDirection",
     "WaitTimeoutError",
     "__version__",
+    "since",
+    "until",
 }
 
 
@@ -82,6 +87,7 @@ def test_error_tree() -> None:
         px.FileNotAvailableError,
         px.FileDownloadError,
         px.WaitTimeoutError,
+        px.JobFailedError,
     ):
         assert issubclass(cls, px.PackageXError)
 
