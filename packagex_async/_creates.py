@@ -56,9 +56,10 @@ class ExportOptions(TypedDict, total=False):
     limit: int | Literal["all"]
     order_by: str
     direction: Literal["asc", "desc"]
-    created_at: str
-    """A date filter, ``"<op>:<date>"``: ``since(date)`` / ``until(date)`` write it."""
-    updated_at: str
+    created_at: str | list[str]
+    """A date filter, ``"<op>:<date>"``: ``since(date)`` / ``until(date)`` write it; a
+    list of them for a range (the docs show one condition; the list is our reading)."""
+    updated_at: str | list[str]
 
 
 class CsvFieldOptions(TypedDict, total=False):
@@ -165,12 +166,19 @@ def _check_options(options: Any) -> dict[str, Any] | None:
         if limit < 1:
             wrong_value(f"options['limit'] must be an integer >= 1 or 'all', got {limit!r}")
     for name in ("created_at", "updated_at"):
-        if name in checked and not isinstance(checked[name], str):
+        if name in checked and not _date_filters(checked[name]):
             wrong_type(
                 f"options[{name!r}] must be a date filter such as 'gte:2024-01-01' "
-                f"(since()/until() write one), got {checked[name]!r}"
+                f"(since()/until() write one), or a list of them, got {checked[name]!r}"
             )
     return checked
+
+
+def _date_filters(value: Any) -> bool:
+    """A date filter, or a list of them (a range: ``[since(a), until(b)]``)."""
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(item, str) for item in value)
+    return isinstance(value, str)
 
 
 def _check_csv_options(options: Any) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 
 from .. import __version__
 from .._client import API_KEY_ENV_VAR, DEFAULT_BASE_URL
+from ._create import add_create_options, create_command
 from ._exits import EXIT_CODES_HELP
 from ._fake import demo_command, serve_fake_command
 from ._jobs import download_command, get_command, wait_command
@@ -94,7 +95,9 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
 
 
 def _add_kind(commands: _Commands, kind: Kind, shared: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser(kind.name, help=f"list, get, wait for and download {kind.name}")
+    parser = commands.add_parser(
+        kind.name, help=f"list, get, create, wait for and download {kind.name}"
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     def action(name: str, run: Callable[..., Any], summary: str) -> argparse.ArgumentParser:
@@ -110,6 +113,7 @@ def _add_kind(commands: _Commands, kind: Kind, shared: argparse.ArgumentParser) 
     _add_get(action("get", get_command, f"show one {kind.noun}"), kind)
     _add_wait(action("wait", wait_command, f"wait until a {kind.noun} is finished and show it"))
     _add_download(action("download", download_command, f"download a file of a {kind.noun}"), kind)
+    add_create_options(action("create", create_command, f"start a new {kind.noun}"), kind)
 
 
 def _add_get(parser: argparse.ArgumentParser, kind: Kind) -> None:
