@@ -8,6 +8,7 @@ async with PackageX() as px:
 from importlib.metadata import PackageNotFoundError, version
 
 from ._client import PackageX
+from ._creates import CsvFieldOptions, ExportOptions, since, until
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -30,7 +31,6 @@ from ._errors import (
     ResponseTooLargeError,
     WaitTimeoutError,
 )
-from ._creates import CsvFieldOptions, ExportOptions, since, until
 from ._files import Download, Files
 from ._many import RetrieveResult
 from ._pagination import AsyncPaginator

@@ -3,16 +3,11 @@
 ``list()`` only builds a paginator; nothing is requested until iteration starts.
 Each ``async for`` starts afresh at the first page.
 
-Two walks, one result:
-- sequential (``concurrency=1``): follow ``pagination.has_more`` page by page;
-- fan-out (``concurrency=N``): after the first page, ``total_count`` and ``limit`` say
-  how many pages remain, and up to N of them are fetched at once. Pages are still
-  yielded strictly in order and at most N are held, so memory stays bounded. Without
-  ``total_count`` the walk falls back to sequential.
-
-Every page is checked against the first one (``_consistency``): a page that would
-make the walk loop, or shows that the list changed underneath it, stops the walk
-with ``PaginationError`` rather than silently repeating or skipping items.
+The pages come from a ``PageWalk`` (``_walk``): page by page, or N at a time with
+``concurrency=N``. Every page is checked against the first one (``_consistency``),
+and against the ids already listed: a page that would make the walk loop, or shows
+that the list changed underneath it, stops the walk with ``PaginationError`` rather
+than silently repeating or skipping items.
 
 ``next_page`` tells where to resume after an error or an early ``break``: the first
 page whose items were not all delivered (``None`` once the list is exhausted), to be
@@ -24,17 +19,14 @@ carries the same number as ``error.page`` and names it in its message.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import itertools
-import math
-from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from ._consistency import check_new_ids, check_page
+from ._consistency import check_page
 from ._errors import PackageXError
+from ._walk import PageWalk
 from .models import Page
 
 __all__ = ["AsyncPaginator"]
@@ -94,8 +86,9 @@ class AsyncPaginator(Generic[T]):
         return generator
 
     async def _items(self) -> AsyncGenerator[T, None]:
-        async with contextlib.aclosing(self._numbered_pages()) as pages:
-            async for number, page in pages:
+        walk = self._walk()
+        try:
+            async for number, page in walk:
                 data = page.data
                 if not data:
                     self.next_page = _after(number, page)
@@ -105,69 +98,24 @@ class AsyncPaginator(Generic[T]):
                     yield item
                 self.next_page = _after(number, page)  # the page is out with its last item
                 yield data[-1]
+        finally:
+            await walk.aclose()
 
     async def _pages(self) -> AsyncGenerator[Page[T], None]:
-        async with contextlib.aclosing(self._numbered_pages()) as pages:
-            async for number, page in pages:
+        walk = self._walk()
+        try:
+            async for number, page in walk:
                 self.next_page = _after(number, page)
                 yield page
-
-    async def _numbered_pages(self) -> AsyncGenerator[tuple[int, Page[T]], None]:
-        if self._first_page is None:  # list(page=None): resuming a listing that had ended
-            self.next_page = None
-            return
-        start = self.next_page = self._first_page
-        first = await self._fetch(start, None)
-        pagination = first.pagination
-        if pagination.has_more and self._concurrency > 1 and pagination.total_count is not None:
-            walk = self._fan_out(start, first)
-        else:
-            walk = self._walk(start, first)
-        seen: set[object] = set()
-        async with contextlib.aclosing(walk):
-            async for number, page in walk:
-                check_new_ids(page, number, seen)
-                yield number, page
-
-    async def _walk(self, start: int, first: Page[T]) -> AsyncGenerator[tuple[int, Page[T]], None]:
-        """Follow ``has_more`` one page at a time."""
-        number, page = start, first
-        yield number, page
-        while page.pagination.has_more:
-            number += 1
-            page = await self._fetch(number, first)
-            yield number, page
-
-    async def _fan_out(
-        self, start: int, first: Page[T]
-    ) -> AsyncGenerator[tuple[int, Page[T]], None]:
-        """Fetch the pages ``total_count`` announces, N at a time, yielding in order.
-
-        The window is refilled before each page is handed over, so N requests stay
-        in flight while the caller works on a page.
-        """
-        total = first.pagination.total_count or 0
-        last = math.ceil(total / first.pagination.limit)
-        numbers = iter(range(start + 1, last + 1))
-        window: deque[tuple[int, asyncio.Task[Page[T]]]] = deque()
-
-        def refill() -> None:
-            for number in itertools.islice(numbers, self._concurrency - len(window)):
-                task = asyncio.ensure_future(self._fetch(number, first))
-                task.add_done_callback(_mark_seen)
-                window.append((number, task))
-
-        try:
-            refill()
-            yield start, first
-            while window:
-                number, task = window[0]  # stays in the window until done, for the finally
-                page = await task
-                window.popleft()
-                refill()
-                yield number, page
         finally:
-            await _cancel_all(task for _, task in window)
+            await walk.aclose()
+
+    def _walk(self) -> PageWalk[T] | _Nothing:
+        """A fresh walk from the first page (nothing for ``list(page=None)``, a finished one)."""
+        self.next_page = self._first_page
+        if self._first_page is None:
+            return _Nothing()
+        return PageWalk(self._fetch, start=self._first_page, concurrency=self._concurrency)
 
     async def _fetch(self, number: int, first: Page[T] | None) -> Page[T]:
         """One page, checked against the first; a failure names its page."""
@@ -180,30 +128,19 @@ class AsyncPaginator(Generic[T]):
         return page
 
 
+class _Nothing:
+    """The walk of a listing that had already ended: no pages."""
+
+    def __aiter__(self) -> _Nothing:
+        return self
+
+    async def __anext__(self) -> tuple[int, Page[Any]]:
+        raise StopAsyncIteration
+
+    async def aclose(self) -> None:
+        return None
+
+
 def _after(number: int, page: Page[Any]) -> int | None:
     """Where a walk resumes once ``page`` is fully delivered: the next page, or nowhere."""
     return number + 1 if page.pagination.has_more else None
-
-
-def _mark_seen(task: asyncio.Task[Any]) -> None:
-    """Mark a page task's error as seen, so an abandoned walk logs nothing.
-
-    A walk left without ``aclose()`` (or cut short when the client closes) may
-    leave pages failing in flight; their errors belong to nobody and asyncio would
-    otherwise print "Task exception was never retrieved".
-    """
-    if not task.cancelled():
-        task.exception()
-
-
-async def _cancel_all(tasks: Iterable[asyncio.Task[Page[T]]]) -> None:
-    """Cancel the pages still in flight and wait until they are really gone.
-
-    ``asyncio.wait`` (not ``gather``) so that a cancellation of the caller itself
-    still propagates.
-    """
-    pending = list(tasks)
-    for task in pending:
-        task.cancel()
-    if pending:
-        await asyncio.wait(pending)

@@ -103,7 +103,10 @@ def test_api_key_argument_works_but_warns(
     ("argv", "message"),
     [
         (["batches", "list", "--status", "complete"], "status must be one of"),
-        (["batches", "list", "--mode", "asynchronous"], "mode must be one of 'sync', 'mixed', 'async'"),
+        (
+            ["batches", "list", "--mode", "asynchronous"],
+            "mode must be one of 'sync', 'mixed', 'async'",
+        ),
         (["exports", "list", "--statuses", "done"], "statuses"),
         (["batches", "list", "--page", "0"], "page"),
         (["batches", "wait", "batch_1", "--timeout", "0"], "timeout"),

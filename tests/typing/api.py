@@ -17,9 +17,9 @@ from packagex_async import (
     Download,
     Export,
     ExportStatus,
-    Page,
     PackageX,
     PackageXError,
+    Page,
     RetrieveResult,
 )
 
@@ -40,7 +40,7 @@ async def retrieving(px: PackageX) -> None:
     assert_type(await px.batches.retrieve("batch_1", include_result_json=True), Batch)
     assert_type(await px.exports.retrieve("exp_1", include_csv=True), Export)
     results = await px.exports.retrieve_many(["exp_1", "exp_2"], concurrency=4)
-    assert_type(results, "list[RetrieveResult[Export]]")
+    assert_type(results, list[RetrieveResult[Export]])
     assert_type(results[0].unwrap(), Export)
 
 
