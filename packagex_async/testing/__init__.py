@@ -6,6 +6,14 @@ deterministic data, plus a separate storage server for the presigned file URLs. 
 an independent HTTP peer: it speaks JSON and never imports the SDK, so it checks the
 SDK rather than mirroring it.
 
+It also accepts the two creates, ``POST /v1/exports`` and ``POST /v1/batches``: a bad
+body is a 400 envelope whose ``errors`` name each failing property
+(``{"property": "options.limit", "value": 0, "message": ...}``); a good one is a 201
+with the new job, which moves on the fake clock (``step_seconds`` per status) to
+completed, with files holding what was asked (the batch's rows, the export's selected
+records in the requested columns). ``fake.created_batches`` / ``fake.created_exports``
+list them; every request, with its JSON body, is in ``fake.requests``.
+
     async with FakePackageX(batches=100, seed=1) as fake:
         fake.faults.script("list_batches", ["503", "ok"], page=2)
         ...  # point a client at fake.url with fake.api_key
@@ -16,8 +24,12 @@ body); ``"503"`` and ``"429"`` with ``Retry-After`` (``"429:2"``, ``"429:date"``
 ``"429:none"``); ``"reset"`` (connection closed, no response); ``"truncate"`` (full
 Content-Length, half the body); ``"stall"`` / ``"stall:<s>"`` (silence, 30 s by
 default); ``"invalid_json"`` (200, broken body); ``"redirect"`` (302 to the storage
-host); ``"ok"`` (scripts: no fault). Rules: ``latency``, ``error_rate``, ``script``,
-``drift``, ``clear``.
+host); ``"ok"`` (scripts: no fault). Most act before the handler, so a create they
+stop stores nothing; ``truncate`` and ``invalid_json`` rewrite the real answer, and
+``"500_after"``, ``"502_after"``, ``"503_after"``, ``"reset_after"`` and
+``"stall_after"`` act once the handler ran: the job is stored, the client never hears.
+Rules: ``latency``, ``error_rate``, ``script``, ``drift``, ``clear``; routes include
+``create_export`` and ``create_batch``.
 
 Moving jobs: ``fake.add_batch(status="queued", final_status="completed",
 step_seconds=0.05)``; ``fake.clock.advance(seconds)`` moves jobs and URL expiry without

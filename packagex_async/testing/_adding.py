@@ -16,7 +16,7 @@ from ._items import BatchItem, ExportItem
 from ._jobs import BATCH_CHAIN, BATCH_FINALS, EXPORT_CHAIN, EXPORT_FINALS, make_job
 from ._phases import fraction_for
 
-__all__ = ["AddSpec", "new_batch", "new_export"]
+__all__ = ["AddSpec", "new_batch", "new_export", "stamp_after"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +37,8 @@ class AddSpec:
         return "queued" if self.final_status is not None else "completed"
 
 
-def _stamp(now: float, after: int) -> Stamp:
+def stamp_after(now: float, after: int) -> Stamp:
+    """Now, or one second after the newest ``created_at`` (creation order stays strict)."""
     created = max(int(now), after + 1)
     return Stamp(created, created)
 
@@ -59,7 +60,7 @@ def new_batch(
 ) -> BatchItem:
     """A new batch created at ``now`` (after ``after``), static or moving per ``spec``."""
     _check_rows(spec.rows)
-    stamp = _stamp(now, after)
+    stamp = stamp_after(now, after)
     item = factory.batch(factory.added, spec.start, stamp)
     item.total = item.total if spec.rows is None else spec.rows
     item.errors = min(item.total, item.errors if errors is None else errors)
@@ -87,7 +88,7 @@ def new_batch(
 def new_export(factory: Factory, spec: AddSpec, *, now: float, after: int) -> ExportItem:
     """A new export created at ``now`` (after ``after``), static or moving per ``spec``."""
     _check_rows(spec.rows)
-    item = factory.export(factory.added, spec.start, _stamp(now, after))
+    item = factory.export(factory.added, spec.start, stamp_after(now, after))
     if spec.rows is not None:
         item.data["count_total"] = spec.rows
     item.data.update(spec.fields)

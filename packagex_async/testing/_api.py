@@ -1,17 +1,20 @@
-"""The API server: ``/v1/batches`` and ``/v1/exports``, list and retrieve, as in API.md.
+"""The API server: ``/v1/batches`` and ``/v1/exports``, list, retrieve and create (API.md).
 
-One middleware does what every route shares, in this order: record the request, apply
-injected latency and faults (faults come first, as they would from a load balancer),
-the rate limit, the ``PX-API-KEY`` check, then the handler; a bad query becomes a 400
-envelope naming each bad parameter. Unknown paths answer a 404 envelope (405 for
-another method on a known path) once the key checks out.
+One middleware does what every route shares, in this order: read and record the request
+(with its body), apply injected latency and faults (faults come first, as they would
+from a load balancer), the rate limit, the ``PX-API-KEY`` check, then the handler; a
+bad query or body becomes a 400 envelope naming each bad parameter or property, a body
+over ``MAX_BODY_BYTES`` a 413. Unknown paths answer a 404 envelope (405 for another
+method on a known path) once the key checks out. The creates live in ``_creates``.
 
 Path ids arrive percent-encoded as one segment (an id ``a/b`` as ``a%2Fb``); aiohttp
 matches the raw segment and decodes it, so lookups see the real id.
 
 Where the docs leave room, the fake accepts a little more than the filter lists say:
 ``mode=async`` (the batch model has async batches) and ``statuses=sent`` (listed in one
-doc version). ``_upload_url`` (an upload target) stays null: the fake has no uploads.
+doc version), and the list filters take every resource a job can be created for (asset
+batches; the ten exportable resources). ``_upload_url`` (an upload target) stays null:
+the fake has no uploads.
 ``page`` and ``limit`` above 2**31 - 1 (or ``limit`` above ``max_limit``) are 400s.
 """
 
@@ -23,12 +26,14 @@ from typing import Any
 
 from aiohttp import web
 
+from ._body import BodyError
+from ._creates import MAX_BODY_BYTES, create_batch, create_export
 from ._data import (
+    BATCH_CREATE_RESOURCES,
     BATCH_MODES,
-    BATCH_RESOURCES,
     BATCH_STATUSES,
-    EXPORT_RESOURCES,
     EXPORT_STATUSES,
+    EXPORTABLE_RESOURCES,
     VIAS,
 )
 from ._envelope import error_response, list_response, object_response
@@ -49,7 +54,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 FileSpec = tuple[str, str]  # (JSON key of the URL, storage file name)
 
 BATCH_FILTERS = {
-    "resource": BATCH_RESOURCES,
+    "resource": BATCH_CREATE_RESOURCES,
     "mode": BATCH_MODES,
     "via": VIAS,
     "status": BATCH_STATUSES,
@@ -121,19 +126,41 @@ async def _handle(request: web.Request, handler: Handler) -> web.StreamResponse:
     except QueryError as exc:
         message = "Invalid query parameters"
         return error_response(_endpoint(request), 400, "validation_error", message, exc.errors)
+    except BodyError as exc:
+        message = "Invalid request body"
+        return error_response(_endpoint(request), 400, "validation_error", message, exc.errors)
+
+
+async def _read_body(request: web.Request) -> bytes | None:
+    """The request's body (empty without one); None when over ``MAX_BODY_BYTES``."""
+    if not request.body_exists:
+        return b""
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return None
+
+
+def _too_large(request: web.Request, body: bytes | None) -> web.Response | None:
+    if body is not None:
+        return None
+    message = f"The request body is larger than {MAX_BODY_BYTES} bytes"
+    return error_response(_endpoint(request), 413, "payload_too_large", message)
 
 
 @web.middleware
 async def _middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     state, route = request.app[STATE], _route(request)
-    state.requests.append(record(request, route, state.clock.now()))
+    body = await _read_body(request)
+    state.requests.append(record(request, route, state.clock.now(), body or b""))
     if route == UNMATCHED:
         return _gate(request, state) or _unmatched(request)
     runner = request.app[RUNNER]
     fault, early = await runner.before(request, route, _page(request, route))
     if early is not None:
         return early
-    response = _gate(request, state) or await _handle(request, handler)
+    refused = _gate(request, state) or _too_large(request, body)
+    response = refused or await _handle(request, handler)
     return await runner.after(request, fault, response)
 
 
@@ -209,7 +236,7 @@ def _retrieve(
 
 
 def _export_filter(reader: QueryReader) -> Keep | None:
-    resource = reader.choice("resource", EXPORT_RESOURCES)
+    resource = reader.choice("resource", EXPORTABLE_RESOURCES)
     statuses = reader.choices("statuses", EXPORT_STATUS_FILTER)
     search = reader.text("search")
     needle = search.lower() if search else None
@@ -255,15 +282,17 @@ def _redirect_target(request: web.Request) -> str:
 
 def make_api_app(state: FakeState, faults: Faults) -> web.Application:
     """The API application over ``state``."""
-    app = web.Application(middlewares=[_middleware])
+    app = web.Application(middlewares=[_middleware], client_max_size=MAX_BODY_BYTES)
     app[STATE] = state
     app[RUNNER] = FaultRunner(faults, state.closing, storage=False, redirect_to=_redirect_target)
     router = app.router
     router.add_get("/v1/batches", list_batches, name="list_batches", allow_head=False)
+    router.add_post("/v1/batches", create_batch, name="create_batch")
     router.add_get(
         "/v1/batches/{batch_id}", retrieve_batch, name="retrieve_batch", allow_head=False
     )
     router.add_get("/v1/exports", list_exports, name="list_exports", allow_head=False)
+    router.add_post("/v1/exports", create_export, name="create_export")
     router.add_get(
         "/v1/exports/{export_id}", retrieve_export, name="retrieve_export", allow_head=False
     )

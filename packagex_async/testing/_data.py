@@ -22,10 +22,12 @@ from ._words import EXPORT_ADJECTIVES, EXPORT_NOUNS, make_id
 
 __all__ = [
     "ACTIONS",
+    "BATCH_CREATE_RESOURCES",
     "BATCH_MODES",
     "BATCH_RESOURCES",
     "BATCH_STATUSES",
     "DUPLICATE_HANDLING",
+    "EXPORTABLE_RESOURCES",
     "EXPORT_RESOURCES",
     "EXPORT_STATUSES",
     "VIAS",
@@ -33,7 +35,8 @@ __all__ = [
     "Stamp",
 ]
 
-BATCH_RESOURCES = ("contact", "group", "shipment", "tracker")
+BATCH_RESOURCES = ("contact", "group", "shipment", "tracker")  # seeded batches
+BATCH_CREATE_RESOURCES = (*BATCH_RESOURCES, "asset")  # the overview adds asset
 BATCH_MODES = ("sync", "mixed", "async")
 VIAS = ("api", "file")
 ACTIONS = ("merge", "overwrite", "delete")
@@ -54,7 +57,8 @@ EXPORT_RESOURCES = (
     "shipment",
     "tracker",
     "shipping_label_inference",
-)
+)  # seeded exports; the list page names these six
+EXPORTABLE_RESOURCES = (*EXPORT_RESOURCES, "fulfillment", "item", "manifest", "asset")
 EXPORT_STATUSES = ("queued", "processing", "completed", "failed", "timed_out")
 FAILURES = (
     "File could not be parsed: unexpected delimiter on line 3",

@@ -1,7 +1,7 @@
 """The documented response envelope, on every API response, success or error.
 
 ``{"message", "data", "status", "errors", "code", "pagination", "endpoint"}``: ``data``
-is an object (retrieve), an array (list, even when empty) or null (errors);
+is an object (retrieve, create), an array (list, even when empty) or null (errors);
 ``pagination`` is set on list responses only. Bodies are built with orjson, the
 cheapest part of a handler.
 """
@@ -14,7 +14,13 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-__all__ = ["error_response", "list_response", "object_response", "xml_error"]
+__all__ = [
+    "created_response",
+    "error_response",
+    "list_response",
+    "object_response",
+    "xml_error",
+]
 
 
 def _body(
@@ -47,6 +53,11 @@ def _json(body: bytes, status: int, headers: Mapping[str, str] | None = None) ->
 def object_response(endpoint: str, message: str, data: dict[str, Any]) -> web.Response:
     """200 with one object as ``data``."""
     return _json(_body(endpoint=endpoint, status=200, message=message, data=data), 200)
+
+
+def created_response(endpoint: str, message: str, data: dict[str, Any]) -> web.Response:
+    """201 with the created object as ``data``."""
+    return _json(_body(endpoint=endpoint, status=201, message=message, data=data), 201)
 
 
 def list_response(

@@ -1,9 +1,16 @@
 """Fault injection: what goes wrong, on which route (and page), and when.
 
-Routes: ``list_batches``, ``retrieve_batch``, ``list_exports``, ``retrieve_export``
-(the API server) and ``storage`` (the presigned-URL server). ``page`` narrows a rule to
-list requests for that page number (``?page=`` as sent, default 1); a page-specific
-rule is consulted before the route-wide one.
+Routes: ``list_batches``, ``retrieve_batch``, ``create_batch``, ``list_exports``,
+``retrieve_export``, ``create_export`` (the API server) and ``storage`` (the
+presigned-URL server). ``page`` narrows a rule to list requests for that page number
+(``?page=`` as sent, default 1); a page-specific rule is consulted before the
+route-wide one.
+
+Before or after the handler: the plain kinds act before the handler runs, so on a
+create (``create_batch``, ``create_export``) no job exists; ``truncate`` and
+``invalid_json`` rewrite the handler's answer, and the ``_after`` kinds run the handler
+first and then act, so on a create the job is stored and the client does not learn it.
+Either way the request is recorded in ``fake.requests`` (with its JSON body).
 
 Fault kinds (a kind may carry an argument after a colon):
 
@@ -34,6 +41,15 @@ Fault kinds (a kind may carry an argument after a colon):
     302 to another host: the storage server (API routes, under ``/redirected/...``,
     which answers 403, or 400 if the API key was forwarded) or a mirror path on storage
     (the storage route, which serves the same file).
+``"500_after"``, ``"502_after"``, ``"503_after"`` (``:<seconds>``, ``:date``, ``:none``)
+    The handler runs (a create stores its job), then the answer is replaced by the
+    error above: a server that did the work but failed to say so.
+``"reset_after"``
+    The handler runs, then the connection is closed without any response. aiohttp
+    clients never resend a POST by themselves, so one ``reset_after`` is seen.
+``"stall_after"``, ``"stall_after:<seconds>"``
+    The handler runs, then nothing is sent, as ``stall``: a client that times out has
+    created the job without knowing it.
 ``"ok"``
     Scripts only: no fault for this request.
 
@@ -58,18 +74,32 @@ from typing import Literal
 
 __all__ = ["FAULT_KINDS", "ROUTES", "Drift", "Fault", "Faults", "parse_fault"]
 
-ROUTES = ("list_batches", "list_exports", "retrieve_batch", "retrieve_export", "storage")
+ROUTES = (
+    "list_batches",
+    "list_exports",
+    "retrieve_batch",
+    "retrieve_export",
+    "create_batch",
+    "create_export",
+    "storage",
+)
 LIST_ROUTES = ("list_batches", "list_exports")
+AFTER = "_after"
 FAULT_KINDS = (
     "429",
     "500",
+    "500_after",
     "502",
+    "502_after",
     "503",
+    "503_after",
     "invalid_json",
     "ok",
     "redirect",
     "reset",
+    "reset_after",
     "stall",
+    "stall_after",
     "truncate",
 )
 _TAKES_RETRY_AFTER = ("429", "503")
@@ -85,6 +115,16 @@ class Fault:
 
     def __str__(self) -> str:
         return self.kind if self.arg is None else f"{self.kind}:{self.arg}"
+
+    @property
+    def after(self) -> bool:
+        """True for the ``_after`` kinds: the handler runs first, then the fault acts."""
+        return self.kind.endswith(AFTER)
+
+    @property
+    def base(self) -> Fault:
+        """The fault that acts (``500_after`` -> ``500``, same argument)."""
+        return Fault(self.kind.removesuffix(AFTER), self.arg) if self.after else self
 
 
 @dataclasses.dataclass
@@ -110,8 +150,9 @@ def parse_fault(text: str) -> Fault:
         raise ValueError(f"unknown fault kind {text!r}; known: {', '.join(FAULT_KINDS)}")
     if not arg:
         return Fault(kind)
-    retry_ok = kind in _TAKES_RETRY_AFTER and (arg in ("date", "none") or _number(arg))
-    if retry_ok or (kind == "stall" and _number(arg)):
+    base = kind.removesuffix(AFTER)
+    retry_ok = base in _TAKES_RETRY_AFTER and (arg in ("date", "none") or _number(arg))
+    if retry_ok or (base == "stall" and _number(arg)):
         return Fault(kind, arg)
     raise ValueError(f"bad argument in fault {text!r}")
 

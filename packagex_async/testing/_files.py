@@ -8,7 +8,9 @@ File names per item (what storage paths end with):
   ``sanitized.csv``.
 
 Which files exist, and how many rows each holds, comes from the item (``files()``), so a
-file appears exactly when the API would hand out its URL. Built files are kept in a
+file appears exactly when the API would hand out its URL. Items created through the API
+serve what was asked: a batch's rows as sent (and its real rejected and applied rows),
+an export's selected records in the requested columns. Built files are kept in a
 small LRU bounded by bytes, so a 100,000-row download is rendered once, not per request.
 """
 
@@ -19,7 +21,10 @@ import dataclasses
 from collections.abc import Callable
 
 from ._items import BatchItem, ExportItem
+from ._outcome import Outcome
 from ._rows import (
+    ERROR_COLUMNS,
+    RESULT_COLUMNS,
     Table,
     error_table,
     export_error_table,
@@ -52,6 +57,15 @@ def _encode(name: str, table: Table) -> StoredFile:
     return StoredFile(to_csv(table), CSV)
 
 
+def _from_outcome(outcome: Outcome, stem: str, rows: int, *, csv: bool) -> Table:
+    """A created batch's file: the rows sent, the first ``rows`` rejected or applied."""
+    if stem == "upload":
+        return outcome.upload_table(csv=csv)
+    if stem == "errors":
+        return Table(ERROR_COLUMNS, list(outcome.rejected[:rows]))
+    return Table(RESULT_COLUMNS, list(outcome.applied[:rows]))
+
+
 class FileMaker:
     """Renders item files from the fake's ``seed``; remembers recent ones."""
 
@@ -78,6 +92,8 @@ class FileMaker:
     def _batch(self, item: BatchItem, name: str) -> Table:
         stem = name.split(".")[0]
         salt, rows = salt_of(self._seed, item.id, stem), item.files()[name]
+        if item.outcome is not None:
+            return _from_outcome(item.outcome, stem, rows, csv=name.endswith(".csv"))
         if stem == "upload":
             return resource_table(str(item.data.get("resource")), rows, salt)
         if stem == "errors":
@@ -87,6 +103,8 @@ class FileMaker:
     def _export(self, item: ExportItem, name: str) -> Table:
         stem, resource = name.split(".")[0], str(item.data.get("resource"))
         salt, rows = salt_of(self._seed, item.id, stem), item.files()[name]
+        if stem == "data" and item.selection is not None:
+            return item.selection.render(csv=name.endswith(".csv"))
         if stem == "data":
             return resource_table(resource, rows, salt)
         if stem == "errors":

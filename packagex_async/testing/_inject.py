@@ -1,7 +1,10 @@
 """Carrying out an injected fault on one request (the kinds are listed in ``_faults``).
 
 Most kinds replace the response before the handler runs; ``truncate`` and
-``invalid_json`` need the real body, so they rewrite the handler's response afterwards.
+``invalid_json`` need the real body, so they rewrite the handler's response afterwards;
+the ``_after`` kinds let the handler run (a create stores its job) and then act as
+their plain kind would have, replacing the answer (``stall_after`` sends the real answer
+if the client outlasts the stall).
 Every wait (latency, stall) wakes up when the fake starts closing, so shutdown never
 waits for an injected delay.
 """
@@ -82,7 +85,7 @@ class FaultRunner:
         if await pause(self._faults.delay(route, page), self._closing):
             return None, self._error(request, 503, "shutting_down", "ServiceUnavailable", "closing")
         fault = self._faults.next(route, page)
-        if fault is None or fault.kind in POST_KINDS:
+        if fault is None or fault.kind in POST_KINDS or fault.after:
             return fault, None
         return fault, await self._act(request, fault)
 
@@ -90,6 +93,8 @@ class FaultRunner:
         self, request: web.Request, fault: Fault | None, response: web.StreamResponse
     ) -> web.StreamResponse:
         """Rewrite the handler's ``response`` for the post-handler kinds."""
+        if fault is not None and fault.after:
+            return await self._act(request, fault.base) or response
         if fault is None or fault.kind not in POST_KINDS or not isinstance(response, web.Response):
             return response
         body = response.body if isinstance(response.body, bytes) else b""

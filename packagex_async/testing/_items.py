@@ -3,16 +3,22 @@
 An item keeps its last rendered JSON in ``data``; static items never re-render, moving
 items (with a ``Job``) re-render when served and drop the job once it is final. The
 hidden facts (row counts, save flags, where a failed batch stopped) decide which files
-storage can serve for the item, so URLs and file contents agree with the JSON.
+storage can serve for the item, so URLs and file contents agree with the JSON. Items
+created through the API also keep what was asked (``outcome``, ``selection``), so their
+files hold the rows sent or the records selected.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._jobs import Job
+from ._outcome import Outcome
 from ._phases import Progress, fraction_for, phases, progress, stats
+
+if TYPE_CHECKING:
+    from ._selection import Selection
 
 __all__ = ["BatchItem", "ExportItem"]
 
@@ -33,7 +39,8 @@ class BatchItem:
     save_upload: bool
     save_result: bool
     job: Job | None = None
-    current: Progress = dataclasses.field(default_factory=lambda: Progress(0, 0, 0, 0, 0))
+    current: Progress = dataclasses.field(default_factory=lambda: Progress(0, 0, 0, 0, 0, 0))
+    outcome: Outcome | None = None  # the real rows, for batches created through the API
 
     @property
     def id(self) -> str:
@@ -43,12 +50,15 @@ class BatchItem:
         """Recompute status, reason, phases, stats and updated_at into a new ``data``."""
         unstarted = self.data.get("via") == "file" and status in UNSTARTED
         total = 0 if unstarted else self.total
-        self.current = progress(total, min(self.errors, total), fraction)
+        action = str(self.data.get("action"))
+        cleanup = action == "overwrite"
+        self.current = progress(total, min(self.errors, total), fraction, cleanup=cleanup)
+        results = None if self.outcome is None else [row[2] for row in self.outcome.applied]
         data = dict(self.data)
         data["status"] = status
         data["reason"] = self.failure if status == "failed" else None
         data["phases"] = phases(str(data.get("mode")), self.current)
-        data["stats"] = stats(str(data.get("action")), self.current.written)
+        data["stats"] = stats(action, self.current.written, results)
         data["updated_at"] = updated_at
         self.data = data
 
@@ -86,6 +96,7 @@ class ExportItem:
     error_rows: int
     sanitized_rows: int
     job: Job | None = None
+    selection: Selection | None = None  # the records, for exports created through the API
 
     @property
     def id(self) -> str:

@@ -1,13 +1,18 @@
 """What the fake saw: one immutable record per HTTP request, for tests to assert on.
 
 Headers keep the spelling the client sent (``PX-API-KEY`` stays upper case); use
-``RecordedRequest.header`` for a case-insensitive lookup.
+``RecordedRequest.header`` for a case-insensitive lookup. A request with a body (the
+creates) keeps its bytes in ``body`` and, when they are JSON, the decoded value in
+``json``, so a test can count the POSTs that reached the fake and see what each sent,
+whether or not a fault then stopped it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
+import orjson
 from aiohttp import web
 
 __all__ = ["RecordedRequest", "record"]
@@ -15,7 +20,10 @@ __all__ = ["RecordedRequest", "record"]
 
 @dataclasses.dataclass(frozen=True)
 class RecordedRequest:
-    """One request as received: ``path`` is the raw (still percent-encoded) path."""
+    """One request as received: ``path`` is the raw (still percent-encoded) path.
+
+    ``json`` is the decoded body (None when there is none or it is not JSON).
+    """
 
     method: str
     path: str
@@ -23,6 +31,8 @@ class RecordedRequest:
     headers: dict[str, str]
     route: str
     time: float
+    body: bytes = b""
+    json: Any = None
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` whatever its case, or None when absent."""
@@ -30,8 +40,15 @@ class RecordedRequest:
         return next((v for k, v in self.headers.items() if k.lower() == wanted), None)
 
 
-def record(request: web.Request, route: str, now: float) -> RecordedRequest:
-    """Freeze what matters of ``request`` into a RecordedRequest."""
+def _decoded(body: bytes) -> Any:
+    try:
+        return orjson.loads(body) if body else None
+    except orjson.JSONDecodeError:
+        return None
+
+
+def record(request: web.Request, route: str, now: float, body: bytes = b"") -> RecordedRequest:
+    """Freeze what matters of ``request`` (and its ``body``, already read) into a record."""
     return RecordedRequest(
         method=request.method,
         path=request.rel_url.raw_path,
@@ -39,4 +56,6 @@ def record(request: web.Request, route: str, now: float) -> RecordedRequest:
         headers=dict(request.headers),
         route=route,
         time=now,
+        body=body,
+        json=_decoded(body),
     )

@@ -1,4 +1,4 @@
-"""Deterministic file rows: uploaded records, results, errors, sanitized rows.
+"""Deterministic file rows: records of the ten resources, results, errors, sanitized rows.
 
 Rows are pure functions of (resource, index, salt), with the salt derived from the
 fake's seed and the item id, so a file's bytes never change between requests or runs.
@@ -17,9 +17,21 @@ from typing import Any
 
 import orjson
 
-from ._words import CARRIERS, CITIES, COMPANIES, FIRST_NAMES, LAST_NAMES, SHIPMENT_STATUSES
+from ._words import (
+    CARRIERS,
+    CITIES,
+    COMPANIES,
+    FIRST_NAMES,
+    FULFILLMENT_STATUSES,
+    LAST_NAMES,
+    PRODUCTS,
+    SHIPMENT_STATUSES,
+)
 
 __all__ = [
+    "ERROR_COLUMNS",
+    "RESULT_COLUMNS",
+    "Row",
     "Table",
     "error_table",
     "export_error_table",
@@ -33,6 +45,8 @@ __all__ = [
 
 Row = tuple[Any, ...]
 Builder = Callable[[int, int], Row]
+ERROR_COLUMNS = ("row", "field", "message")
+RESULT_COLUMNS = ("row", "id", "result")
 
 
 class Table:
@@ -97,6 +111,32 @@ def _label(i: int, salt: int) -> Row:
     return (f"inf_{salt:08x}{i:07d}", _tracking(i, salt), carrier, f"{first} {last}", confidence)
 
 
+def _fulfillment(i: int, salt: int) -> Row:
+    first, last = _person(i, salt)
+    status = FULFILLMENT_STATUSES[(i * 3 + salt) % len(FULFILLMENT_STATUSES)]
+    order = f"SO-{(salt + i * 104_729) % 10**6:06d}"
+    return (f"ful_{salt:08x}{i:07d}", order, status, f"{first} {last}", 1 + (i + salt) % 6)
+
+
+def _item(i: int, salt: int) -> Row:
+    product = PRODUCTS[(i + salt) % len(PRODUCTS)]
+    sku = f"SKU-{(salt * 7 + i * 389) % 10**5:05d}"
+    return (f"itm_{salt:08x}{i:07d}", sku, product, (i * 13 + salt) % 250)
+
+
+def _manifest(i: int, salt: int) -> Row:
+    carrier = CARRIERS[(i + salt) % len(CARRIERS)]
+    city, _ = CITIES[(i * 5 + salt) % len(CITIES)]
+    return (f"mfst_{salt:08x}{i:07d}", f"{city} {carrier} pickup {i}", carrier, 1 + i % 40)
+
+
+def _asset(i: int, salt: int) -> Row:
+    product = PRODUCTS[(i * 3 + salt) % len(PRODUCTS)]
+    city, _ = CITIES[(i + salt // 5) % len(CITIES)]
+    serial = f"SN{(salt * 13 + i * 6_007) % 10**8:08d}"
+    return (f"ast_{salt:08x}{i:07d}", f"{product} #{i}", serial, f"{city} depot")
+
+
 def _generic(i: int, salt: int) -> Row:
     return (f"obj_{salt:08x}{i:07d}", " ".join(_person(i, salt)))
 
@@ -111,6 +151,10 @@ RESOURCES: dict[str, tuple[tuple[str, ...], Builder]] = {
         ("id", "tracking_number", "carrier", "recipient", "confidence"),
         _label,
     ),
+    "fulfillment": (("id", "order_number", "status", "recipient", "items"), _fulfillment),
+    "item": (("id", "sku", "name", "quantity"), _item),
+    "manifest": (("id", "name", "carrier", "shipments"), _manifest),
+    "asset": (("id", "name", "serial_number", "location"), _asset),
 }
 GENERIC = (("id", "name"), _generic)
 ERROR_FIELDS = (
@@ -138,7 +182,7 @@ def error_table(count: int, total: int, salt: int) -> Table:
     for n, row in enumerate(_row_numbers(count, total, salt)):
         field, message = ERROR_FIELDS[(n + salt) % len(ERROR_FIELDS)]
         rows.append((row, field, f"{field} {message}"))
-    return Table(("row", "field", "message"), rows)
+    return Table(ERROR_COLUMNS, rows)
 
 
 def result_table(count: int, action: str, salt: int) -> Table:
@@ -147,7 +191,7 @@ def result_table(count: int, action: str, salt: int) -> Table:
         action, ("created", "updated")
     )
     rows = [(i + 1, f"obj_{salt:08x}{i:07d}", verbs[i % len(verbs)]) for i in range(count)]
-    return Table(("row", "id", "result"), rows)
+    return Table(RESULT_COLUMNS, rows)
 
 
 def export_error_table(count: int, salt: int) -> Table:

@@ -49,7 +49,8 @@ class FakePackageX:
 
     ``batches`` / ``exports`` seeded items from ``seed``; ``url_ttl`` seconds of validity
     for presigned URLs; ``rate_limit`` requests per second before 429s; ``max_limit``
-    the largest ``limit`` accepted (None: any).
+    the largest ``limit`` accepted (None: any); ``step_seconds`` how long each status of
+    a job created through ``POST`` lasts on the fake clock (such jobs always move).
     """
 
     def __init__(
@@ -65,7 +66,10 @@ class FakePackageX:
         url_ttl: float = 300.0,
         rate_limit: int | None = None,
         max_limit: int | None = None,
+        step_seconds: float = 1.0,
     ) -> None:
+        if not step_seconds > 0:
+            raise ValueError("step_seconds must be > 0")
         self.api_key = api_key
         self.seed = seed
         self.clock = Clock()
@@ -82,6 +86,8 @@ class FakePackageX:
             signer=Signer(self.clock, url_ttl),
             limiter=RateLimiter(rate_limit) if rate_limit is not None else None,
             max_limit=max_limit,
+            seed=seed,
+            step=step_seconds,
         )
         self._host, self._port, self._storage_port = host, port, storage_port
         self._runners: list[web.AppRunner] = []
@@ -129,6 +135,22 @@ class FakePackageX:
     def exports(self) -> list[dict[str, Any]]:
         """A snapshot of every export as served now, in creation order."""
         return list(_copy(self._state.exports.views(self.clock.now())))
+
+    @property
+    def created_batches(self) -> list[dict[str, Any]]:
+        """Snapshots of the batches created through ``POST /v1/batches``, oldest first.
+
+        A create stopped by a fault before its handler ran is not here; one answered
+        with an ``_after`` fault is (the server stored it, the client never heard).
+        """
+        now = self.clock.now()
+        return [dict(_copy(item.view(now))) for item in self._state.created_batches]
+
+    @property
+    def created_exports(self) -> list[dict[str, Any]]:
+        """Snapshots of the exports created through ``POST /v1/exports``, oldest first."""
+        now = self.clock.now()
+        return [dict(_copy(item.view(now))) for item in self._state.created_exports]
 
     def batch(self, batch_id: str) -> dict[str, Any] | None:
         """A snapshot of one batch as served now, or None."""

@@ -2,7 +2,8 @@
 
 The API app and the storage app each get this object under ``STATE`` (an aiohttp
 ``AppKey``, so handlers read it typed). It also owns the mutations of the data (added
-items, drift), so the API handlers and ``FakePackageX`` change data the same way.
+items, created jobs, drift), so the API handlers and ``FakePackageX`` change data the
+same way.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from ._adding import AddSpec, new_batch, new_export
+from ._batch_request import BatchRequest
 from ._clock import Clock
+from ._creating import created_batch, created_export
 from ._data import Factory, Stamp
+from ._export_request import ExportQuery
 from ._faults import Drift, Faults
 from ._files import FileMaker
 from ._items import BatchItem, ExportItem
 from ._ratelimit import RateLimiter
 from ._recording import RecordedRequest
+from ._selection import select
 from ._signing import Signer
 from ._store import Collection
 
@@ -41,11 +46,15 @@ class FakeState:
     signer: Signer
     limiter: RateLimiter | None
     max_limit: int | None
+    seed: int = 0
+    step: float = 1.0  # seconds per status of a job created through POST
     closing: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     requests: list[RecordedRequest] = dataclasses.field(default_factory=list)
     storage_requests: list[RecordedRequest] = dataclasses.field(default_factory=list)
     key_leaks: int = 0
     storage_url: str = ""
+    created_batches: list[BatchItem] = dataclasses.field(default_factory=list)
+    created_exports: list[ExportItem] = dataclasses.field(default_factory=list)
 
     def presign(self, segments: Sequence[str]) -> str:
         """A presigned storage URL for the file at ``segments``."""
@@ -73,6 +82,27 @@ class FakeState:
         now = self.clock.now()
         item = new_export(self.factory, spec, now=now, after=self.exports.last_created())
         self.exports.append(item)
+        return item
+
+    def create_batch(self, request: BatchRequest) -> BatchItem:
+        """Store the batch a ``POST /v1/batches`` asked for (newest, moving)."""
+        now = self.clock.now()
+        item = created_batch(
+            self.factory, request, now=now, after=self.batches.last_created(), step=self.step
+        )
+        self.batches.append(item)
+        self.created_batches.append(item)
+        return item
+
+    def create_export(self, query: ExportQuery) -> ExportItem:
+        """Store the export a ``POST /v1/exports`` asked for (newest, moving)."""
+        now, selection = self.clock.now(), select(query, self.seed)
+        after = self.exports.last_created()
+        item = created_export(
+            self.factory, selection, query.resource, now=now, after=after, step=self.step
+        )
+        self.exports.append(item)
+        self.created_exports.append(item)
         return item
 
     def after_page(self, route: str, page: int) -> None:

@@ -17,7 +17,9 @@ __all__ = [
     "EXPORT_ADJECTIVES",
     "EXPORT_NOUNS",
     "FIRST_NAMES",
+    "FULFILLMENT_STATUSES",
     "LAST_NAMES",
+    "PRODUCTS",
     "SHIPMENT_STATUSES",
     "make_id",
 ]
@@ -38,6 +40,11 @@ CITIES = (
     ("Porto", "PT"), ("Seattle", "US"), ("Toronto", "CA"), ("Warsaw", "PL"),
 )  # fmt: skip
 CARRIERS = ("ups", "fedex", "usps", "dhl", "ontrac", "lasership")
+FULFILLMENT_STATUSES = ("pending", "picking", "packed", "shipped", "cancelled")
+PRODUCTS = (
+    "Pallet jack", "Label printer", "Hand scanner", "Tote, blue", "Cold-chain box",
+    "Shelf unit", "Tape gun", "Scale, 150 kg", "Dolly", "Stretch wrap",
+)  # fmt: skip
 SHIPMENT_STATUSES = ("pre_transit", "in_transit", "out_for_delivery", "delivered", "exception")
 EXPORT_ADJECTIVES = (
     "Weekly", "Monthly", "Quarterly", "Nightly", "Holiday", "Audit", "Archive", "Urgent",

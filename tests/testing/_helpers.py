@@ -64,3 +64,12 @@ async def download(http: aiohttp.ClientSession, target: str) -> tuple[int, bytes
     """GET a presigned URL without any key: (status, body, headers)."""
     async with http.get(URL(target, encoded=True)) as response:
         return response.status, await response.read(), response.headers
+
+
+async def post(
+    http: aiohttp.ClientSession, fake: FakePackageX, path: str, body: Any, **kwargs: Any
+) -> tuple[int, dict[str, Any]]:
+    """POST ``body`` as JSON to ``path``; returns (HTTP status, decoded envelope)."""
+    headers = {"PX-API-KEY": fake.api_key}
+    async with http.post(url(fake, path), json=body, headers=headers, **kwargs) as response:
+        return response.status, await response.json()

@@ -109,19 +109,23 @@ async def test_pages_concatenate_to_every_batch_in_chronological_order(
 
 
 def _check_phases(batch: dict[str, Any]) -> None:
-    validate, write = batch["phases"]
-    assert (validate["name"], write["name"]) == ("validate", "write")
+    names = [phase["name"] for phase in batch["phases"]]
+    cleanup = batch["action"] == "overwrite"
+    assert names == ["parsing", "validation", "processing"] + ["cleanup"] * cleanup
     for phase in batch["phases"]:
         assert set(phase) == {"name", "mode", "total", "processed", "success", "error"}
         assert phase["processed"] == phase["success"] + phase["error"]
         assert 0 <= phase["processed"] <= phase["total"]
+    parsing, validation, processing = batch["phases"][:3]
+    assert parsing["total"] == validation["total"]
     status = batch["status"]
     if status in ("requested", "queued", "expired"):
-        assert validate["processed"] == write["processed"] == 0
+        assert all(phase["processed"] == 0 for phase in batch["phases"])
     if status == "completed":
-        assert validate["processed"] == validate["total"]
-        assert write["processed"] == write["total"] == validate["success"]
-    assert batch["stats"]["events"] == write["success"]
+        assert parsing["processed"] == validation["processed"] == validation["total"]
+        assert processing["processed"] == processing["total"] == validation["success"]
+        assert all(p["processed"] == processing["success"] for p in batch["phases"][3:])
+    assert batch["stats"]["events"] == processing["success"]
 
 
 async def test_batches_have_the_documented_shape(fake: FakePackageX) -> None:
@@ -369,9 +373,10 @@ async def test_other_methods_are_a_405_envelope(
     fake: FakePackageX, http: aiohttp.ClientSession
 ) -> None:
     headers = {"PX-API-KEY": fake.api_key}
-    async with http.post(url(fake, "/v1/batches"), headers=headers) as response:
+    async with http.delete(url(fake, "/v1/batches"), headers=headers) as response:
         body = await response.json()
     assert response.status == 405
+    assert response.headers["Allow"] == "GET, POST"
     assert body["code"] == "method_not_allowed"
     assert set(body) == ENVELOPE_KEYS
 

@@ -78,18 +78,19 @@ async def test_batch_files_hold_the_rows_the_phases_count(
 ) -> None:
     added = fake.add_batch(rows=50, errors=4, resource="contact", action="merge")
     found = await _batch(http, fake, added["id"], **ALL_FLAGS)
-    validate, write = found["phases"]
+    parsing, validation, processing = found["phases"]
+    assert parsing["total"] == parsing["success"] == 50
     files = {key: await download(http, found[key]) for key in BATCH_FLAGS.values()}
     assert all(status == 200 for status, _, _ in files.values())
     upload_csv = _csv(files["_upload_csv_url"][1])
     assert upload_csv[0] == ["id", "name", "email", "phone", "company"]
-    assert len(upload_csv) - 1 == validate["total"] == 50
+    assert len(upload_csv) - 1 == validation["total"] == 50
     upload_json = json.loads(files["_upload_json_url"][1])
     assert [list(map(str, row.values())) for row in upload_json] == upload_csv[1:]
-    assert len(_csv(files["_errors_csv_url"][1])) - 1 == validate["error"] == 4
+    assert len(_csv(files["_errors_csv_url"][1])) - 1 == validation["error"] == 4
     assert len(json.loads(files["_errors_json_url"][1])) == 4
     results = json.loads(files["_result_json_url"][1])
-    assert len(results) == write["success"] == 46
+    assert len(results) == processing["success"] == 46
     assert {row["result"] for row in results} == {"created", "updated"}
 
 
