@@ -35,6 +35,13 @@ def add_create_options(parser: argparse.ArgumentParser, kind: Kind) -> None:
     else:
         _add_batch_options(parser)
     parser.add_argument("--wait", action="store_true", help="wait until it is finished")
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="with --wait: first wait between polls, growing to 15 s (default: 1)",
+    )
 
 
 def _add_export_options(parser: argparse.ArgumentParser) -> None:
@@ -73,21 +80,25 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
 
 
 async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
-    """Create one job; print its id (or the object), and with ``--wait`` its outcome."""
-    if args.wait is False and getattr(args, "download", None) is not None:
+    """Create one job and print it: as created, or with ``--wait`` as it ended.
+
+    stdout gets one record either way (``table``: the id), so scripts can capture it;
+    progress notes go to stderr.
+    """
+    if not args.wait and getattr(args, "download", None) is not None:
         wrong_value("--download needs --wait (the file exists once the export is completed)")
     async with connect(args, io.err) as px:
-        resource = kind.api(px)
         if kind.name == "exports":
             job: Any = await px.exports.create(**_export_arguments(args))
         else:
             job = await px.batches.create(**_batch_arguments(args))
+        io.note(f"{kind.noun} {job.id}: {job.status}")
+        if args.wait:
+            job = await kind.api(px).wait(
+                job.id, poll_interval=args.poll_interval, on_progress=_progress(kind, io)
+            )
         _show(kind, job, args.format, io)
-        if not args.wait:
-            return OK
-        job = await resource.wait(job.id, on_progress=_progress(kind, io))
-        if str(job.status) != "completed":
-            _show(kind, job, args.format, io)
+        if args.wait and str(job.status) != "completed":
             return JOB_FAILED
         if getattr(args, "download", None):
             done = await px.exports.download(job.id, "csv", Path(args.download))
@@ -98,9 +109,8 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
 def _show(kind: Kind, job: Any, fmt: str, io: Streams) -> None:
     if fmt == "table":
         io.out.write(f"{job.id}\n")
-        io.note(f"{kind.noun} {job.id}: {job.status}")
-        return
-    write_object(fmt, io.out, to_record(job), fields=field_names(kind.model))
+    else:
+        write_object(fmt, io.out, to_record(job), fields=field_names(kind.model))
 
 
 def _progress(kind: Kind, io: Streams) -> Any:

@@ -1,0 +1,108 @@
+"""``exports create`` and ``batches create`` against the fake, end to end."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from packagex_async.testing import FakePackageX
+
+from .conftest import FakeThread, Result
+
+Cli = Callable[..., Result]
+FAST = ("--poll-interval", "0.02")
+
+
+@pytest.fixture
+def served() -> Iterator[FakeThread]:
+    """Jobs that move every 50 ms, so --wait is quick."""
+    server = FakeThread(batches=3, exports=3, seed=5, step_seconds=0.05)
+    yield server
+    server.close()
+
+
+def test_create_an_export_wait_and_download_it(
+    cli: Cli, fake: FakePackageX, tmp_path: Path
+) -> None:
+    target = tmp_path / "shipments.csv"
+
+    result = cli(
+        "exports", "create", "shipment", "--since", "2024-01-01",
+        "--columns", "id,tracking_number", "--limit", "all",
+        "--wait", "--download", str(target), *FAST,
+    )  # fmt: skip
+
+    assert result.code == 0, result.err
+    (created,) = fake.created_exports
+    assert result.out.splitlines()[0] == created["id"]
+    header, *rows = list(csv.reader(io.StringIO(target.read_text())))
+    assert header == ["id", "tracking_number"]
+    assert rows
+    (post,) = [r for r in fake.requests if r.route == "create_export"]
+    assert post.json == {
+        "resource": "shipment",
+        "options": {"created_at": "gte:2024-01-01", "limit": "all"},
+        "csv_field_options": {"columns": {"id": True, "tracking_number": True}},
+    }
+
+
+def test_create_prints_the_object_with_format_json(cli: Cli, fake: FakePackageX) -> None:
+    result = cli("exports", "create", "contact", "--option", "search=x", "--format", "json")
+
+    assert result.code == 0, result.err
+    shown = json.loads(result.out)
+    assert shown["id"] == fake.created_exports[0]["id"]
+    assert shown["status"] == "queued"
+
+
+def test_create_a_batch_from_a_json_file(cli: Cli, fake: FakePackageX, tmp_path: Path) -> None:
+    rows = tmp_path / "contacts.json"
+    rows.write_text(json.dumps([{"name": "Ada"}, {"name": "Grace"}, {"name": "Edsger"}]))
+
+    result = cli(
+        "batches", "create", "contact", "--action", "merge", "--data", str(rows),
+        "--save-result", "--wait", "--format", "json", *FAST,
+    )  # fmt: skip
+
+    assert result.code == 0, result.err
+    final = json.loads(result.out)
+    assert final["status"] == "completed"
+    assert [phase["total"] for phase in final["phases"]] == [3, 3, 3]
+
+
+def test_a_batch_that_fails_exits_six(cli: Cli, tmp_path: Path) -> None:
+    broken = tmp_path / "contacts.csv"
+    broken.write_bytes(b"name\n\xff\xfe\n")
+
+    result = cli(
+        "batches", "create", "contact", "--action", "merge", "--file", str(broken),
+        "--wait", *FAST,
+    )  # fmt: skip
+
+    assert result.code == 6
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["batches", "create", "tracker", "--action", "delete", "--url", "https://x/a.csv"],
+         "action must be 'merge'"),
+        (["exports", "create", "shipments"], "resource must be one of"),
+        (["exports", "create", "shipment", "--limit", "ten"], "--limit takes a whole number"),
+        (["exports", "create", "shipment", "--download", "x.csv"], "--download needs --wait"),
+        (["exports", "create", "shipment", "--option", "novalue"], "KEY=VALUE"),
+    ],
+)  # fmt: skip
+def test_bad_create_arguments_are_usage_errors_before_any_post(
+    cli: Cli, fake: FakePackageX, argv: list[str], message: str
+) -> None:
+    result = cli(*argv)
+
+    assert result.code == 2
+    assert message in result.err
+    assert not [r for r in fake.requests if r.route.startswith("create_")]
