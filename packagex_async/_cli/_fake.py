@@ -23,6 +23,11 @@ async def serve_fake_command(args: argparse.Namespace, io: Streams) -> int:
     from ..testing import serve
 
     await serve(
-        host=args.host, port=args.port, batches=args.batches, exports=args.exports, seed=args.seed
+        host=args.host,
+        port=args.port,
+        batches=args.batches,
+        exports=args.exports,
+        seed=args.seed,
+        step_seconds=args.step_seconds,
     )
     return OK

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 from .. import __version__
-from .._client import API_KEY_ENV_VAR, DEFAULT_BASE_URL
+from .._client import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
 from ._create import add_create_options, create_command
 from ._exits import EXIT_CODES_HELP
 from ._fake import demo_command, serve_fake_command
@@ -75,8 +75,8 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
     group.add_argument(
         "--base-url",
         metavar="URL",
-        default=default(DEFAULT_BASE_URL),
-        help=f"the API's address (default: {DEFAULT_BASE_URL})",
+        default=default(None),
+        help=f"the API's address (default: {BASE_URL_ENV_VAR}, else {DEFAULT_BASE_URL})",
     )
     group.add_argument(
         "--request-timeout",
@@ -190,6 +190,13 @@ def _add_fake_commands(commands: _Commands) -> None:
     serve.add_argument("--batches", type=int, default=60, help="seeded batches (default: 60)")
     serve.add_argument("--exports", type=int, default=30, help="seeded exports (default: 30)")
     serve.add_argument("--seed", type=int, default=0, help="data seed (default: 0)")
+    serve.add_argument(
+        "--step-seconds",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="how long a created job stays in each status (default: 1)",
+    )
     serve.set_defaults(run=serve_fake_command)
 
 
