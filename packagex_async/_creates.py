@@ -21,6 +21,7 @@ from ._params import check_flag, check_text, enum_value, wrong_type, wrong_value
 from .models import BatchAction, BatchMode, BatchResource, DuplicateHandling, ExportResource
 
 __all__ = [
+    "BATCH_ARGUMENTS",
     "BATCH_FILE_KEY",
     "CsvFieldOptions",
     "ExportOptions",
@@ -105,34 +106,45 @@ def export_body(
     return _finish(body, extra_body)
 
 
-def batch_body(
-    *,
-    resource: Any,
-    action: Any,
-    source: Mapping[str, Any],
-    mode: Any,
-    save_upload: Any,
-    save_result: Any,
-    duplicate_handling: Any,
-    extra_body: Any,
-) -> dict[str, Any]:
-    """The JSON body of ``POST /v1/batches``; ``source`` holds ``data``, ``file``, ``url``."""
-    kind = enum_value("resource", resource, BatchResource)
-    verb = enum_value("action", action, BatchAction)
+BATCH_ARGUMENTS = (
+    "resource",
+    "action",
+    "data",
+    "file",
+    "url",
+    "mode",
+    "save_upload",
+    "save_result",
+    "duplicate_handling",
+    "extra_body",
+)
+"""The keyword arguments of ``batches.create`` (and ``run``) that make up the body."""
+
+
+def batch_body(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON body of ``POST /v1/batches``, from ``create``'s arguments picked by name."""
+    given = {name: arguments[name] for name in BATCH_ARGUMENTS}
+    kind = enum_value("resource", given["resource"], BatchResource)
+    verb = enum_value("action", given["action"], BatchAction)
     if kind in MERGE_ONLY and verb != "merge":
         wrong_value(f"action must be 'merge' for resource {kind!r} (the only action it allows)")
+    mode, handling = given["mode"], given["duplicate_handling"]
     body = {
         "resource": kind,
         "action": verb,
-        BATCH_FILE_KEY: _batch_source(source),
+        BATCH_FILE_KEY: _batch_source({n: given[n] for n in ("data", "file", "url")}),
         "mode": None if mode is None else enum_value("mode", mode, BatchMode, ("sync", "mixed")),
-        "save_upload": None if save_upload is None else check_flag("save_upload", save_upload),
-        "save_result": None if save_result is None else check_flag("save_result", save_result),
+        "save_upload": _optional_flag("save_upload", given["save_upload"]),
+        "save_result": _optional_flag("save_result", given["save_result"]),
         "duplicate_handling": None
-        if duplicate_handling is None
-        else enum_value("duplicate_handling", duplicate_handling, DuplicateHandling),
+        if handling is None
+        else enum_value("duplicate_handling", handling, DuplicateHandling),
     }
-    return _finish(body, extra_body)
+    return _finish(body, given["extra_body"])
+
+
+def _optional_flag(name: str, value: Any) -> bool | None:
+    return None if value is None else check_flag(name, value)
 
 
 def _finish(body: dict[str, Any], extra_body: Any) -> dict[str, Any]:

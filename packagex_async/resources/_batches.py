@@ -124,16 +124,7 @@ class Batches(JobResource[Batch, BatchFile]):
         batch as the API answered. Never sent twice when it may have reached the
         server: a failure that leaves it unknown says how to look for the batch.
         """
-        body = batch_body(
-            resource=resource,
-            action=action,
-            source={"data": data, "file": file, "url": url},
-            mode=mode,
-            save_upload=save_upload,
-            save_result=save_result,
-            duplicate_handling=duplicate_handling,
-            extra_body=extra_body,
-        )
+        body = batch_body(locals())
         return await self._create(body, _IF_UNSURE)
 
     async def run(
@@ -161,16 +152,7 @@ class Batches(JobResource[Batch, BatchFile]):
         Returns the completed batch; raises ``JobFailedError`` if it ended failed,
         timed_out or expired. Every argument is checked before the batch is created.
         """
-        body = batch_body(
-            resource=resource,
-            action=action,
-            source={"data": data, "file": file, "url": url},
-            mode=mode,
-            save_upload=save_upload,
-            save_result=save_result,
-            duplicate_handling=duplicate_handling,
-            extra_body=extra_body,
-        )
+        body = batch_body(locals())
         plan = self._plan(path, download, timeout, poll_interval, on_progress)
         return await self._run(body, _IF_UNSURE, plan)
 
