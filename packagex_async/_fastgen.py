@@ -3,23 +3,26 @@
 Listing is decode-bound once the network is fast: cattrs' own generated functions
 build a keyword dict and call a hook per field, about 12 us for a batch here. The
 function generated here is one straight expression per field, positional, with the
-common cases inlined (a ``str`` passes through, an enum value is a dict lookup, a
-list is a comprehension over its items' hook, a ``None`` is the field's default),
-and the converter's hook called only for the rest.
-It is registered *in* the one cattrs converter, so nested and list types still
-dispatch through cattrs.
+common case of each rule of ``_rules`` inlined (a ``str`` passes through, an integer
+timestamp is ``fromtimestamp``, a known enum string is a dict lookup, a list is a
+comprehension over its items' hook, a ``None`` is the field's default), and the
+converter's hook, which is the rule itself, called for everything else. It holds no
+rule of its own: what a field's key, default and requirement are comes from
+``_rules.field_rules``.
 
-Rules it encodes: a missing key and a JSON ``null`` both mean the field's default;
-a field without a default is required (its absence raises ``KeyError``, reported
-by ``_decode`` as a shape error), and a required text field such as ``id`` must be
-a non-empty string (a ``TypeError`` naming the field otherwise); the wire key comes
-from the ``json`` metadata.
+It is registered *in* the cattrs converter (``_converter``), so nested and list
+types still dispatch through cattrs. ``PACKAGEX_ASYNC_DECODER=cattrs`` replaces it
+with cattrs' own generated functions, built from the same rules.
+
+The source of each generated function is registered in ``linecache`` under its own
+file name (``<packagex_async generated structure packagex_async.models.Batch>``),
+one field per line, so a traceback through it shows the line of the field that failed.
 """
 
 from __future__ import annotations
 
-import enum
-import types
+import itertools
+import linecache
 import typing
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -27,84 +30,104 @@ from typing import Any
 
 import attrs
 
-__all__ = ["MILLISECONDS_THRESHOLD", "make_structure_fn"]
+from ._rules import (
+    MILLISECONDS_THRESHOLD,
+    FieldRule,
+    field_rules,
+    json_object,
+    open_enum_members,
+    required_text,
+)
 
-MILLISECONDS_THRESHOLD = 100_000_000_000
-"""Epoch values at or above this are milliseconds (as seconds they'd be past year 5000)."""
+__all__ = ["make_structure_fn"]
+
+Hook = Callable[[Any, Any], Any]
+
+_TEMPLATE = """\
+def structure(o, _=None):
+    try:
+        g = o.get
+    except AttributeError:
+        g = __object(o).get
+    return __cl(
+        {args},
+    )
+"""
 
 
-def make_structure_fn(
-    cls: type[Any], hook_for: Callable[[Any], Callable[[Any, Any], Any]]
-) -> Callable[[Any, Any], Any]:
+def make_structure_fn(cls: type[Any], hook_for: Callable[[Any], Hook]) -> Hook:
     """A function ``(mapping, type) -> cls`` for the attrs class ``cls``."""
-    attrs.resolve_types(cls)  # the models use postponed (string) annotations
-    fields = attrs.fields(cls)
-    if any(not f.init or f.kw_only for f in fields):
+    if any(not f.init or f.kw_only for f in attrs.fields(cls)):
         raise TypeError(f"{cls.__qualname__}: fields are passed positionally, in order")
-    names: dict[str, Any] = {"__cl": cls}
-    args = [_field_expr(i, f, names, hook_for) for i, f in enumerate(fields)]
-    source = f"def structure(o, _=None):\n    g = o.get\n    return __cl({', '.join(args)})\n"
-    exec(compile(source, f"<packagex_async structure {cls.__qualname__}>", "exec"), names)
-    structure: Callable[[Any, Any], Any] = names["structure"]
+    names: dict[str, Any] = {"__cl": cls, "__object": json_object}
+    args = [_field_expr(i, rule, names, hook_for) for i, rule in enumerate(field_rules(cls))]
+    source = _TEMPLATE.format(args=",\n        ".join(args))
+    exec(compile(source, _register_source(cls, source), "exec"), names)
+    structure: Hook = names["structure"]
     return structure
 
 
 def _field_expr(
-    index: int,
-    field: attrs.Attribute,  # type: ignore[type-arg]
-    names: dict[str, Any],
-    hook_for: Callable[[Any], Callable[[Any, Any], Any]],
+    index: int, rule: FieldRule, names: dict[str, Any], hook_for: Callable[[Any], Hook]
 ) -> str:
-    key = field.metadata.get("json", field.name)
-    inner = _without_none(field.type)
-    names[f"__h{index}"], names[f"__t{index}"] = hook_for(inner), inner
+    """The expression reading one field: required text, required, or defaulted."""
+    key = rule.key
+    if rule.text:
+        names["__required"] = required_text
+        return f"(v if type(v := g({key!r})) is str and v else __required({key!r}, v))"
+    convert = _convert_expr(index, rule.type, names, hook_for)
+    if rule.required:
+        return f"((v := o[{key!r}]), {convert})[1]"
+    return f"({_default_expr(index, rule, names)} if (v := g({key!r})) is None else {convert})"
+
+
+def _default_expr(index: int, rule: FieldRule, names: dict[str, Any]) -> str:
+    """The field's default as an expression: a literal when one reads back exactly."""
+    if rule.factory is list:
+        return "[]"
+    if rule.factory is not None:
+        names[f"__d{index}"] = rule.factory
+        return f"__d{index}()"
+    if rule.default is None or type(rule.default) in (bool, int, str):
+        return repr(rule.default)
+    names[f"__d{index}"] = rule.default
+    return f"__d{index}"
+
+
+def _convert_expr(
+    index: int, tp: Any, names: dict[str, Any], hook_for: Callable[[Any], Hook]
+) -> str:
+    """The expression turning a non-null ``v`` into ``tp``: a fast path, else the hook."""
+    names[f"__h{index}"], names[f"__t{index}"] = hook_for(tp), tp
     convert = f"__h{index}(v, __t{index})"
-    if inner in (str, int, bool):
-        convert = f"(v if type(v) is {inner.__name__} else {convert})"
-    elif inner is datetime:
+    if tp in (str, int, bool):
+        return f"(v if type(v) is {tp.__name__} else {convert})"
+    if tp is datetime:
         names["__fromts"], names["__utc"] = datetime.fromtimestamp, timezone.utc
         names["__ms"] = MILLISECONDS_THRESHOLD
-        # Plain epoch seconds, the documented form; anything else goes to the hook.
-        convert = f"(__fromts(v, __utc) if type(v) is int and 0 <= v < __ms else {convert})"
-    elif typing.get_origin(inner) is list:
-        (item,) = typing.get_args(inner)
+        # Plain epoch seconds, the documented form; anything else goes to the rule.
+        return f"(__fromts(v, __utc) if type(v) is int and 0 <= v < __ms else {convert})"
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp)
         names[f"__e{index}"], names[f"__et{index}"] = hook_for(item), item
-        convert = f"([__e{index}(x, __et{index}) for x in v] if type(v) is list else {convert})"
-    elif (members := _open_enum_members(inner)) is not None:
+        return f"([__e{index}(x, __et{index}) for x in v] if type(v) is list else {convert})"
+    if (members := open_enum_members(tp)) is not None:
         names[f"__m{index}"] = members
-        convert = f"(__m{index}.get(v, v) if type(v) is str else {convert})"
-    if field.default is attrs.NOTHING and inner is str:
-        names["__required"] = _required_text
-        return f"(v if type(v := g({key!r})) is str and v else __required({key!r}, v))"
-    if field.default is attrs.NOTHING:
-        return f"((v := o[{key!r}]), {convert})[1]"
-    names[f"__d{index}"] = field.default
-    default = f"__d{index}"
-    if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-        default = f"__d{index}.factory()"
-    return f"({default} if (v := g({key!r})) is None else {convert})"
+        return f"(__m{index}.get(v, v) if type(v) is str else {convert})"
+    return convert
 
 
-def _required_text(key: str, value: Any) -> str:
-    """A required text field (an ``id``) is a non-empty string: never ``str(None)``."""
-    got = "nothing" if value is None else repr(value)
-    raise TypeError(f"field {key!r} must be a non-empty string, got {got}")
+def _register_source(cls: type[Any], source: str) -> str:
+    """Puts ``source`` in ``linecache`` under a file name of its own, and returns the name.
 
-
-def _without_none(tp: Any) -> Any:
-    """``X`` for ``X | None``; the type itself otherwise."""
-    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
-        return tp
-    args = tuple(a for a in typing.get_args(tp) if a is not type(None))
-    return args[0] if len(args) == 1 else typing.Union[args]  # noqa: UP007
-
-
-def _open_enum_members(tp: Any) -> dict[str, Any] | None:
-    """The value-to-member map of an ``Enum | str`` annotation, else None."""
-    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
-        return None
-    args = typing.get_args(tp)
-    enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
-    if len(enums) == 1 and str in args:
-        return dict(enums[0]._value2member_map_)
-    return None
+    Tracebacks and debuggers read generated code from there. The name is reused only
+    for identical source (the same class in another converter), as cattrs does.
+    """
+    base = f"<packagex_async generated structure {cls.__module__}.{cls.__qualname__}"
+    lines = source.splitlines(keepends=True)
+    for number in itertools.count(1):
+        filename = f"{base}>" if number == 1 else f"{base}-{number}>"
+        entry = (len(source), None, lines, filename)
+        if linecache.cache.setdefault(filename, entry) == entry:
+            return filename
+    raise AssertionError("unreachable")  # pragma: no cover
