@@ -8,9 +8,9 @@ server throttles the key, not the one call that happened to hit the limit.
 
 from __future__ import annotations
 
-import asyncio
 import math
 
+from ._clock import clock
 from ._retry import testing_enabled
 
 __all__ = ["Pacer"]
@@ -26,20 +26,20 @@ class Pacer:
 
     async def wait_turn(self) -> None:
         """Return when this request may start."""
-        loop = asyncio.get_running_loop()
+        time = clock()
         if self._interval:
-            now = loop.time()
+            now = time.monotonic()
             slot = max(now, self._next_slot)
             self._next_slot = slot + self._interval
             if slot > now:
-                await asyncio.sleep(slot - now)
+                await time.sleep(slot - now)
         # A loop, not an Event: another 429 may extend the pause while we sleep.
-        while (delay := self._paused_until - loop.time()) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(delay)
+        while (delay := self._paused_until - time.monotonic()) > 0:
+            await time.sleep(delay)
 
     def pause(self, seconds: float) -> None:
         """Hold every request for ``seconds`` (a 429's Retry-After); off in testing mode."""
         if testing_enabled():
             return
-        until = asyncio.get_running_loop().time() + seconds
+        until = clock().monotonic() + seconds
         self._paused_until = max(self._paused_until, until)

@@ -14,18 +14,16 @@ the failure, the retry number and the policy.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import enum
 import math
-import random
 import re
-import time
 from datetime import timezone
 
 import attrs
 
 from .._errors import PackageXError
+from ._clock import clock
 
 __all__ = [
     "RETRY_AFTER_CAP",
@@ -64,8 +62,8 @@ def testing_enabled() -> bool:
 
 
 async def sleep(seconds: float) -> None:
-    """Sleep, unless ``set_testing`` is on; always yields to the loop once."""
-    await asyncio.sleep(0 if _testing else seconds)
+    """Sleep on the SDK's clock, unless ``set_testing`` is on; always yields to the loop."""
+    await clock().sleep(0 if _testing else seconds)
 
 
 class Reach(enum.Enum):
@@ -106,7 +104,7 @@ class RetryPolicy:
         that failed together spread out but none retries immediately.
         """
         step = min(self.max_delay, self.initial_delay * 2.0 ** (retry_number - 1))
-        return step / 2 + random.uniform(0, step / 2)
+        return step / 2 + clock().random.uniform(0, step / 2)
 
 
 def retry_delay(
@@ -166,7 +164,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         when = email.utils.parsedate_to_datetime(value)
         if when.tzinfo is None:  # an HTTP date without a zone is UTC (RFC 9110)
             when = when.replace(tzinfo=timezone.utc)
-        seconds = when.timestamp() - (time.time() if now is None else now)
+        seconds = when.timestamp() - (clock().wall() if now is None else now)
     except Exception:
         return None
     return max(0.0, seconds) if math.isfinite(seconds) else None
