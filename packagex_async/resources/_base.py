@@ -42,7 +42,7 @@ class Resource(Generic[T]):
 
     async def _retrieve(
         self,
-        object_id: object,
+        object_id: str,
         query: Mapping[str, str],
         extra_query: Mapping[str, QueryValue] | None = None,
     ) -> T:
