@@ -5,7 +5,8 @@
     python benchmarks/run.py -s listing -s retrieves
     python benchmarks/run.py --markdown        # tables as Markdown, for the README
 
-Scenarios: ``listing`` (1), ``concurrency`` (2), ``memory`` (3), ``retrieves`` (4);
+Scenarios: ``listing`` (1), ``concurrency`` (2), ``memory`` (3), ``retrieves`` (4),
+``rows`` (5);
 ``benchmarks/README.md`` says what each measures. Every fake server runs in its own
 process on 127.0.0.1 and is stopped before this script exits, Ctrl-C included.
 Targets print PASS/FAIL; a FAIL does not change the exit status, a scenario that
@@ -27,6 +28,7 @@ import concurrency
 import listing
 import memory
 import retrieves
+import rows
 from machine import busy_warning, describe
 from report import (
     Outcome,
@@ -43,6 +45,7 @@ SCENARIOS: dict[str, Callable[[int], Outcome]] = {
     "concurrency": concurrency.run,
     "memory": memory.run,
     "retrieves": retrieves.run,
+    "rows": rows.run,
 }
 ALIASES = {str(number): name for number, name in enumerate(SCENARIOS, start=1)}
 FULL_REPETITIONS = 5
