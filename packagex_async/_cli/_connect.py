@@ -1,57 +1,36 @@
-"""The API key and the client: from the environment or a file, never silently from argv.
+"""The client for a command, from the effective settings (``_config``).
 
 A key given as ``--api-key`` is visible to every user of the machine in the process
-list (``ps``), so it works but always warns; ``PX_API_KEY`` or ``--api-key-file``
-keep it out of sight.
+list (``ps``), so it works but always warns; ``PX_API_KEY``, ``--api-key-file`` or a
+profile keep it out of sight. The settings are kept on ``args`` so an error can
+name where the key or the URL came from.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from pathlib import Path
 from typing import TextIO
 
 from .._client import API_KEY_ENV_VAR, PackageX
+from ._config import resolve
 from ._exits import AUTH, CLIError
 
-__all__ = ["ARGV_KEY_WARNING", "connect", "resolve_api_key"]
-
-ARGV_KEY_WARNING = (
-    "packagex: warning: --api-key is visible to other users in the process list; "
-    f"prefer {API_KEY_ENV_VAR} or --api-key-file\n"
-)
+__all__ = ["connect"]
 
 
 def connect(args: argparse.Namespace, err: TextIO) -> PackageX:
-    """A client for ``--base-url`` with the resolved key (a bad URL is a usage error)."""
+    """A client for the effective settings (a bad URL or number is a usage error)."""
+    settings = resolve(args, err)
+    args.settings = settings
+    if settings.api_key is None:
+        raise CLIError(
+            f"no API key: set {API_KEY_ENV_VAR}, pass --api-key-file PATH, or put api_key "
+            "in a profile (see packagex config show)",
+            AUTH,
+        )
     return PackageX(
-        resolve_api_key(args, err), base_url=args.base_url, timeout=args.request_timeout
+        settings.api_key.value,
+        base_url=settings.base_url.value,
+        timeout=settings.timeout.value,
+        max_retries=settings.max_retries.value,
     )
-
-
-def resolve_api_key(args: argparse.Namespace, err: TextIO) -> str:
-    """``--api-key`` (with a warning), else ``--api-key-file``, else ``PX_API_KEY``."""
-    if args.api_key is not None:
-        err.write(ARGV_KEY_WARNING)
-        return str(args.api_key)
-    if args.api_key_file is not None:
-        return _read_key_file(args.api_key_file)
-    key = os.environ.get(API_KEY_ENV_VAR)
-    if not key:
-        raise CLIError(f"no API key: set {API_KEY_ENV_VAR} or pass --api-key-file PATH", AUTH)
-    return key
-
-
-def _read_key_file(path: str) -> str:
-    """The key file's content without surrounding whitespace; ``-`` reads stdin."""
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error
-        raise CLIError(f"cannot read the API key file {path}: {reason}", AUTH) from error
-    key = text.strip()
-    if not key:
-        raise CLIError(f"the API key file {path} is empty", AUTH)
-    return key

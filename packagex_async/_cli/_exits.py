@@ -6,7 +6,10 @@ message, so every failure the CLI expects maps to one documented code and one li
 
 from __future__ import annotations
 
+import argparse
+
 from .._errors import (
+    APIConnectionError,
     APITimeoutError,
     AuthenticationError,
     FileNotAvailableError,
@@ -73,10 +76,6 @@ EXPECTED_ERRORS = (CLIError, PackageXError, OSError)
 The SDK's argument errors are ``PackageXValueError`` / ``PackageXTypeError``, so a
 plain ``ValueError`` or ``TypeError`` here is a bug, not the user's mistake."""
 
-_HINTS: dict[type[BaseException], str] = {
-    AuthenticationError: " (check PX_API_KEY or --api-key-file)",
-}
-
 
 def exit_code(error: BaseException) -> int:
     """The documented exit code for an expected error."""
@@ -93,15 +92,37 @@ def exit_code(error: BaseException) -> int:
     return FAILURE
 
 
-def one_line(error: BaseException) -> str:
-    """The error's message on one line, with a hint where the fix is usually the same.
+def one_line(error: BaseException, args: argparse.Namespace | None = None) -> str:
+    """The error's message on one line, with a hint only where it applies.
 
-    A listing stopped mid-way says where to resume, in the CLI's terms (``--page 3``),
-    rendered from ``error.page``; the SDK's own wording of it is not used.
+    Hints are rendered from attributes and from where the settings came from
+    (``args.settings``, set when the command connected), never by editing the SDK's
+    text: the resume hint only for a listing cut after its first page, the key hint
+    naming where the key came from, the connect hint naming the base URL's source.
     """
     text = error.detail if isinstance(error, PackageXError) else str(error)
     text = " ".join(text.split()) or type(error).__name__
+    return text + _resume_hint(error, args) + _settings_hint(error, args)
+
+
+def _resume_hint(error: BaseException, args: argparse.Namespace | None) -> str:
     page = error.resumes_at if isinstance(error, PackageXError) else None
-    if page is not None:
-        text += f" (listing stopped at page {page}; resume with --page {page})"
-    return text + _HINTS.get(type(error), "")
+    started = getattr(args, "page", None)
+    if page is None or (started is not None and page <= started):
+        return ""  # nothing was listed yet: running the same command again is the fix
+    return f" (listing stopped at page {page}; resume with --page {page})"
+
+
+def _settings_hint(error: BaseException, args: argparse.Namespace | None) -> str:
+    settings = getattr(args, "settings", None)
+    if settings is None:
+        return ""
+    if isinstance(error, (AuthenticationError, PermissionDeniedError)):
+        source = settings.api_key.source if settings.api_key else "nowhere"
+        return f" (the API key came from {source})"
+    if isinstance(error, APIConnectionError) and not isinstance(error, APITimeoutError):
+        return (
+            f" (is {settings.base_url.value} right? it came from {settings.base_url.source}; "
+            "set --base-url or --profile)"
+        )
+    return ""

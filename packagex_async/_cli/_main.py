@@ -7,6 +7,7 @@ Anything else is a bug in the CLI or SDK and keeps its traceback.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
@@ -22,6 +23,7 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the return value is the process exit code."""
     io = Streams(sys.stdout, sys.stderr)
+    args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
         code: int = asyncio.run(args.run(args, io))
@@ -34,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _discard_stdout()
         return PIPE_CLOSED
     except EXPECTED_ERRORS as error:
-        _say(io, f"packagex: error: {one_line(error)}")
+        _say(io, f"packagex: error: {one_line(error, args)}")
         return exit_code(error)
     return code
 

@@ -15,6 +15,8 @@ from typing import Any, TypeAlias
 
 from .. import __version__
 from .._client import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
+from ._config import PROFILE_ENV_VAR
+from ._config_show import config_show_command
 from ._create import add_create_options, create_command
 from ._exits import EXIT_CODES_HELP
 from ._fake import demo_command, serve_fake_command
@@ -27,8 +29,11 @@ __all__ = ["build_parser"]
 
 _Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
+_CONFIG_HINT = "~/.config/packagex/config.toml"
+
 _EPILOG = f"""\
-The API key comes from {API_KEY_ENV_VAR} or --api-key-file PATH ("-" reads stdin).
+The API key comes from --api-key-file PATH ("-" reads stdin), {API_KEY_ENV_VAR}, or a
+profile in {_CONFIG_HINT} (packagex config show says which).
 Tables are for people; use --format json, jsonl or csv in scripts and pipes.
 
 {EXIT_CODES_HELP}"""
@@ -48,8 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     shared = _shared_options(suppress=True)
     for kind in KINDS:
         _add_kind(commands, kind, shared)
+    _add_config_command(commands, shared)
     _add_fake_commands(commands)
     return parser
+
+
+def _add_config_command(commands: _Commands, shared: argparse.ArgumentParser) -> None:
+    config = commands.add_parser("config", help="show the effective settings", parents=[shared])
+    actions = config.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = actions.add_parser(
+        "show",
+        help="each setting, its value and where it came from (the key masked)",
+        parents=[shared],
+    )
+    show.set_defaults(run=config_show_command)
 
 
 def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
@@ -60,6 +77,13 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
 
     options = argparse.ArgumentParser(add_help=False)
     group = options.add_argument_group("connection and output")
+    group.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=default(None),
+        help=f"settings from this profile of {_CONFIG_HINT} (default: {PROFILE_ENV_VAR}, "
+        "else [default])",
+    )
     group.add_argument(
         "--api-key-file",
         metavar="PATH",
@@ -82,7 +106,7 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
         "--request-timeout",
         type=float,
         metavar="SECONDS",
-        default=default(60.0),
+        default=default(None),
         help="give up on an unanswered request after this long (default: 60)",
     )
     group.add_argument(
@@ -96,7 +120,7 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
 
 def _add_kind(commands: _Commands, kind: Kind, shared: argparse.ArgumentParser) -> None:
     parser = commands.add_parser(
-        kind.name, help=f"list, get, create, wait for and download {kind.name}"
+        kind.name, help=f"list, get, create, wait for and download {kind.name}", parents=[shared]
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 

@@ -1,0 +1,188 @@
+"""Where the CLI's settings come from: defaults, a profile, the environment, flags.
+
+Lowest precedence first:
+
+1. built-in defaults;
+2. a profile from ``$XDG_CONFIG_HOME/packagex/config.toml`` (``~/.config/...``):
+   each top-level table is a profile named after it (``[default]``, ``[sandbox]``),
+   with the keys ``base_url``, ``api_key`` or ``api_key_file``, ``timeout`` and
+   ``max_retries``; chosen by ``--profile NAME`` or ``PX_PROFILE``, else
+   ``default`` if the file has one;
+3. the environment: ``PX_API_KEY``, ``PX_BASE_URL``;
+4. flags.
+
+Every value remembers where it came from, for ``packagex config show`` and for
+hints that name the right place to fix ("the key from profile sandbox was
+rejected"). Profiles are for the command line: ``PackageX()`` reads only the
+environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import stat
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+
+from .._client import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
+from ._exits import AUTH, USAGE, CLIError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - 3.10
+    import tomli as tomllib
+
+__all__ = ["PROFILE_ENV_VAR", "Setting", "Settings", "config_path", "resolve"]
+
+PROFILE_ENV_VAR = "PX_PROFILE"
+PROFILE_KEYS = ("base_url", "api_key", "api_key_file", "timeout", "max_retries")
+DEFAULTS: dict[str, Any] = {"base_url": DEFAULT_BASE_URL, "timeout": 60.0, "max_retries": 2}
+
+
+@attrs.frozen
+class Setting:
+    """One effective value and where it came from ("flag --base-url", "env PX_API_KEY")."""
+
+    value: Any
+    source: str
+
+
+@attrs.frozen
+class Settings:
+    """The effective settings of one command."""
+
+    base_url: Setting
+    api_key: Setting | None
+    timeout: Setting
+    max_retries: Setting
+    profile: str | None
+    path: Path
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CONFIG_HOME/packagex/config.toml``, ``~/.config/...`` without it."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "packagex" / "config.toml"
+
+
+def resolve(args: argparse.Namespace, err: TextIO) -> Settings:
+    """The settings for ``args``: each from the highest-precedence place that has it."""
+    path = config_path()
+    name, profile = _profile(path, getattr(args, "profile", None), err)
+    where = f"profile {name} ({path})" if name else ""
+    values: dict[str, Setting] = {k: Setting(v, "default") for k, v in DEFAULTS.items()}
+    values.update({k: Setting(v, where) for k, v in profile.items()})
+    key = _key_from_profile(profile, where)
+    if os.environ.get(BASE_URL_ENV_VAR):
+        values["base_url"] = Setting(os.environ[BASE_URL_ENV_VAR], f"env {BASE_URL_ENV_VAR}")
+    if os.environ.get(API_KEY_ENV_VAR):
+        key = Setting(os.environ[API_KEY_ENV_VAR], f"env {API_KEY_ENV_VAR}")
+    for option, field in (("base_url", "base_url"), ("request_timeout", "timeout")):
+        given = getattr(args, option, None)
+        if given is not None:
+            values[field] = Setting(given, f"flag --{option.replace('_', '-')}")
+    key = _key_from_flags(args, err) or key
+    return Settings(values["base_url"], key, values["timeout"], values["max_retries"], name, path)
+
+
+def _profile(path: Path, wanted: str | None, err: TextIO) -> tuple[str | None, dict[str, Any]]:
+    """The chosen profile's table, checked; ``(None, {})`` when none applies."""
+    chosen = wanted or os.environ.get(PROFILE_ENV_VAR) or None
+    tables = _read(path, err, required=chosen is not None)
+    if chosen is None:
+        chosen = "default" if "default" in tables else None
+    if chosen is None:
+        return None, {}
+    if chosen not in tables:
+        raise CLIError(
+            f"no profile {chosen!r} in {path}{_did_you_mean(chosen, tables)}; "
+            f"profiles: {', '.join(tables) or 'none'}",
+            USAGE,
+        )
+    return chosen, _checked_profile(chosen, tables[chosen], path)
+
+
+def _read(path: Path, err: TextIO, *, required: bool) -> dict[str, Any]:
+    if not path.exists():
+        if required:
+            raise CLIError(f"no config file at {path} (profiles live there)", USAGE)
+        return {}
+    try:
+        tables = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CLIError(f"cannot read {path}: {error}", USAGE) from None
+    if any("api_key" in table for table in tables.values() if isinstance(table, dict)):
+        _warn_if_readable(path, err)
+    return {name: table for name, table in tables.items() if isinstance(table, dict)}
+
+
+def _checked_profile(name: str, table: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    for key in table:
+        if key not in PROFILE_KEYS:
+            raise CLIError(
+                f"profile {name} in {path} has an unknown key {key!r}"
+                f"{_did_you_mean(key, PROFILE_KEYS)}; keys: {', '.join(PROFILE_KEYS)}",
+                USAGE,
+            )
+    if "api_key" in table and "api_key_file" in table:
+        raise CLIError(f"profile {name} in {path} has both api_key and api_key_file", USAGE)
+    return dict(table)
+
+
+def _key_from_profile(profile: Mapping[str, Any], where: str) -> Setting | None:
+    if "api_key" in profile:
+        return Setting(str(profile["api_key"]), where)
+    if "api_key_file" in profile:
+        file = str(profile["api_key_file"])
+        return Setting(read_key_file(os.path.expanduser(file)), f"{where}: api_key_file")
+    return None
+
+
+def _key_from_flags(args: argparse.Namespace, err: TextIO) -> Setting | None:
+    if getattr(args, "api_key", None) is not None:
+        err.write(
+            "packagex: warning: --api-key is visible to other users in the process list; "
+            f"prefer {API_KEY_ENV_VAR}, --api-key-file or a profile\n"
+        )
+        return Setting(str(args.api_key), "flag --api-key")
+    if getattr(args, "api_key_file", None) is not None:
+        return Setting(read_key_file(args.api_key_file), f"flag --api-key-file {args.api_key_file}")
+    return None
+
+
+def read_key_file(path: str) -> str:
+    """The key file's content without surrounding whitespace; ``-`` reads stdin."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise CLIError(f"cannot read the API key file {path}: {reason}", AUTH) from None
+    key = text.strip()
+    if not key:
+        raise CLIError(f"the API key file {path} is empty", AUTH)
+    return key
+
+
+def _warn_if_readable(path: Path, err: TextIO) -> None:
+    """Like ssh: a key in a file others can read is worth a warning."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        err.write(
+            f"packagex: warning: {path} holds an API key and is readable by others; "
+            f"run: chmod 600 {path}\n"
+        )
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

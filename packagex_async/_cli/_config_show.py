@@ -1,0 +1,48 @@
+"""``packagex config show``: every effective setting, its value and where it came from."""
+
+from __future__ import annotations
+
+import argparse
+
+from ._config import Setting, resolve
+from ._exits import OK
+from ._streams import Streams
+from ._writers import write_object
+
+__all__ = ["config_show_command", "mask"]
+
+
+async def config_show_command(args: argparse.Namespace, io: Streams) -> int:
+    """Print the settings a command would use here, the key masked."""
+    settings = resolve(args, io.err)
+    rows = {
+        "config_file": (str(settings.path), "exists" if settings.path.exists() else "absent"),
+        "profile": (settings.profile or "-", ""),
+        "base_url": _shown(settings.base_url),
+        "api_key": _shown(settings.api_key, secret=True),
+        "timeout": _shown(settings.timeout),
+        "max_retries": _shown(settings.max_retries),
+    }
+    if args.format == "table":
+        width = max(len(name) for name in rows)
+        for name, (value, source) in rows.items():
+            io.out.write(f"{name:<{width}}  {value}" + (f"  ({source})" if source else "") + "\n")
+    else:
+        record = {
+            name: {"value": value, "source": source} for name, (value, source) in rows.items()
+        }
+        write_object(args.format, io.out, record, fields=tuple(rows))
+    return OK
+
+
+def _shown(setting: Setting | None, *, secret: bool = False) -> tuple[str, str]:
+    if setting is None:
+        return "-", "not set"
+    value = mask(str(setting.value)) if secret else str(setting.value)
+    return value, setting.source
+
+
+def mask(key: str) -> str:
+    """All but the last four characters hidden (fewer for a short key)."""
+    shown = 4 if len(key) >= 12 else 0
+    return "*" * (len(key) - shown) + key[len(key) - shown :]
