@@ -19,10 +19,9 @@ from .._creates import since, until
 from .._params import wrong_value
 from ._connect import connect
 from ._exits import JOB_FAILED, OK
+from ._jobs import show
 from ._kinds import Kind
-from ._records import field_names, to_record
 from ._streams import Streams
-from ._writers import write_object
 
 __all__ = ["add_create_options", "create_command"]
 
@@ -97,7 +96,7 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
             job = await kind.api(px).wait(
                 job.id, poll_interval=args.poll_interval, on_progress=_progress(kind, io)
             )
-        _show(kind, job, args.format, io)
+        _show(kind, job, args, io)
         if args.wait and str(job.status) != "completed":
             return JOB_FAILED
         if getattr(args, "download", None):
@@ -106,11 +105,12 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
     return OK
 
 
-def _show(kind: Kind, job: Any, fmt: str, io: Streams) -> None:
-    if fmt == "table":
+def _show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
+    """The id for a person (``table``), else the object as ``get`` would show it."""
+    if args.format == "table" and args.fields is None:
         io.out.write(f"{job.id}\n")
     else:
-        write_object(fmt, io.out, to_record(job), fields=field_names(kind.model))
+        show(kind, job, args, io)
 
 
 def _progress(kind: Kind, io: Streams) -> Any:

@@ -12,14 +12,21 @@ from ._connect import connect
 from ._exits import JOB_FAILED, OK
 from ._kinds import Kind
 from ._progress import Bar, progress_bar
-from ._records import field_names, to_record
+from ._records import field_names, select, to_record
 from ._streams import Streams
 from ._writers import write_object
 
-__all__ = ["default_download_name", "download_command", "get_command", "wait_command"]
+__all__ = ["default_download_name", "download_command", "get_command", "show", "wait_command"]
 
 _COMPLETED = "completed"
 """The one final status that is a success, for batches and exports alike."""
+
+
+def show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
+    """One object in ``--format``, limited to ``--fields`` when given."""
+    fields = kind.fields(args.fields)
+    record = select(to_record(job), fields)
+    write_object(args.format, io.out, record, fields=fields or field_names(kind.model))
 
 
 async def get_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
@@ -27,7 +34,7 @@ async def get_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
     flags: dict[str, Any] = {f"include_{name}": True for name in args.include}
     async with connect(args, io.err) as px:
         found = await kind.api(px).retrieve(args.id, **flags)
-    write_object(args.format, io.out, to_record(found), fields=field_names(kind.model))
+    show(kind, found, args, io)
     return OK
 
 
@@ -48,7 +55,7 @@ async def wait_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int
             poll_interval=args.poll_interval,
             on_progress=on_progress,
         )
-    write_object(args.format, io.out, to_record(job), fields=field_names(kind.model))
+    show(kind, job, args, io)
     return OK if str(job.status) == _COMPLETED else JOB_FAILED
 
 

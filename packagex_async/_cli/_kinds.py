@@ -8,6 +8,7 @@ list to keep in sync; only the table's columns are the CLI's own.
 from __future__ import annotations
 
 import argparse
+import difflib
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,8 @@ from .._client import PackageX
 from .._specs import Filter, ResourceSpec
 from ..models import Batch, Export
 from ..resources import Batches, Exports
+from ._exits import USAGE, CLIError
+from ._records import field_names
 
 __all__ = ["BATCHES", "EXPORTS", "KINDS", "Kind"]
 
@@ -58,6 +61,24 @@ class Kind:
     def filters(self) -> tuple[Filter, ...]:
         """``list`` options passed to the SDK's ``list()`` under the same name."""
         return self.spec.filters
+
+    def fields(self, chosen: list[str] | None) -> tuple[str, ...] | None:
+        """``--fields`` checked against the model's fields (None: the format's default)."""
+        if chosen is None:
+            return None
+        known = field_names(self.model)
+        for name in chosen:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise CLIError(
+                    f"--fields: {self.name} have no field {name!r}{hint}; "
+                    f"fields: {', '.join(known)}",
+                    USAGE,
+                )
+        if not chosen:
+            raise CLIError("--fields needs at least one field name", USAGE)
+        return tuple(chosen)
 
     def list_filters(self, args: argparse.Namespace) -> dict[str, Any]:
         """The filter options the user gave, as ``list()`` keyword arguments."""

@@ -12,13 +12,15 @@ import math
 from collections.abc import AsyncIterator
 from typing import Any
 
+import attrs
+
 from .._pagination import AsyncPaginator
 from ..models import Page, Pagination
 from ._connect import connect
-from ._exits import OK
+from ._exits import OK, USAGE, CLIError
 from ._kinds import Kind
 from ._progress import Bar, progress_bar
-from ._records import field_names, to_record
+from ._records import Record, field_names, select, to_record
 from ._streams import Streams
 from ._writers import ListWriter, open_list
 
@@ -27,49 +29,87 @@ __all__ = ["list_command"]
 
 async def list_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
     """Write one page (``--page``, default 1) or, with ``--all``, every page from there."""
+    if args.concurrency != 1 and not args.all:
+        raise CLIError("--concurrency needs --all (it fetches the pages of --all at once)", USAGE)
+    view = _View(kind, args.format, kind.fields(args.fields), io)
     async with connect(args, io.err) as px:
         paginator: AsyncPaginator[Any] = kind.api(px).list(
             **kind.list_filters(args),
             page=args.page,
             limit=args.limit,
-            concurrency=args.concurrency if args.all else 1,
+            concurrency=args.concurrency,
         )
         async with paginator:  # closing it cancels page requests still in flight
             if args.all:
-                await _write_all(paginator.pages(), kind, args.format, io)
+                listed = await _write_all(paginator.pages(), view)
             else:
-                await _write_first(paginator.pages(), kind, args.format, io)
+                listed = await _write_first(paginator.pages(), view)
+    if listed is not None:
+        _say_if_empty(listed, kind, io)
     return OK
 
 
-async def _write_first(pages: AsyncIterator[Page[Any]], kind: Kind, fmt: str, io: Streams) -> None:
+@attrs.frozen
+class _View:
+    """What a listing writes: the kind, the format and the chosen fields, on ``io``."""
+
+    kind: Kind
+    fmt: str
+    fields: tuple[str, ...] | None
+    io: Streams
+
+    def writer(self) -> ListWriter:
+        columns = self.fields or self.kind.columns
+        every = self.fields or field_names(self.kind.model)
+        return open_list(self.fmt, self.io.out, columns=columns, fields=every)
+
+    def records(self, page: Page[Any]) -> list[Record]:
+        return [select(to_record(item), self.fields) for item in page.data]
+
+
+async def _write_first(pages: AsyncIterator[Page[Any]], view: _View) -> Page[Any] | None:
+    """The first page; returned when it was empty, for the note saying so."""
     page = await anext(pages)
-    writer = _writer(kind, fmt, io)
-    writer.write(to_record(item) for item in page.data)
+    writer = view.writer()
+    writer.write(view.records(page))
     writer.close()
-    if fmt == "table" and page.pagination.has_more:
-        io.note(_more_hint(page.pagination, kind))
+    if view.fmt == "table" and page.pagination.has_more:
+        view.io.note(_more_hint(page.pagination, view.kind))
+    return page if not page.data else None
 
 
-async def _write_all(pages: AsyncIterator[Page[Any]], kind: Kind, fmt: str, io: Streams) -> None:
+async def _write_all(pages: AsyncIterator[Page[Any]], view: _View) -> Page[Any] | None:
     writer: ListWriter | None = None
     bar = Bar()
+    first: Page[Any] | None = None
+    listed = 0
     try:
         async for page in pages:
             if writer is None:  # after the first page: a failed first request writes nothing
-                writer = _writer(kind, fmt, io)
-                bar = progress_bar(io.err, total=_remaining(page.pagination), unit=kind.name)
+                first, writer = page, view.writer()
+                bar = progress_bar(
+                    view.io.err, total=_remaining(page.pagination), unit=view.kind.name
+                )
             with bar.cleared():
-                writer.write(to_record(item) for item in page.data)
+                writer.write(view.records(page))
             bar.advance(len(page.data))
+            listed += len(page.data)
     finally:
         bar.close()
     if writer is not None:
         writer.close()
+    return first if listed == 0 else None
 
 
-def _writer(kind: Kind, fmt: str, io: Streams) -> ListWriter:
-    return open_list(fmt, io.out, columns=kind.columns, fields=field_names(kind.model))
+def _say_if_empty(page: Page[Any], kind: Kind, io: Streams) -> None:
+    """An empty result says so on stderr: past the last page, or nothing matches."""
+    pagination = page.pagination
+    total = pagination.total_count
+    if pagination.page > 1 and total:
+        last = math.ceil(total / pagination.limit)
+        io.say(f"page {pagination.page} is past the last page ({last})")
+    else:
+        io.say(f"no {kind.name} match")
 
 
 def _remaining(pagination: Pagination) -> int | None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import TextIO
 
 from ._exits import EXPECTED_ERRORS, FAILURE, INTERRUPTED, OK, PIPE_CLOSED, exit_code, one_line
 from ._parser import build_parser
@@ -26,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
-        code: int = asyncio.run(args.run(args, io))
+        io = Streams(sys.stdout, sys.stderr, quiet=args.quiet)
+        with logged_requests(args.verbose, io.err):
+            code: int = asyncio.run(args.run(args, io))
     except SystemExit as stop:  # argparse: --help, --version and usage errors (2)
         return _exit_status(stop)
     except KeyboardInterrupt:
@@ -39,6 +44,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(io, f"packagex: error: {one_line(error, args)}")
         return exit_code(error)
     return code
+
+
+@contextlib.contextmanager
+def logged_requests(verbosity: int, err: TextIO) -> Iterator[None]:
+    """``-v``: the SDK's request lines on stderr; ``-vv``: its retries too.
+
+    The lines are the SDK's own log records, already redacted by its pipeline.
+    """
+    if verbosity <= 0:
+        yield
+        return
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("packagex: %(message)s"))
+    if verbosity == 1:
+        handler.addFilter(lambda record: record.levelno == logging.DEBUG)
+    logger = logging.getLogger("packagex_async")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def _exit_status(stop: SystemExit) -> int:

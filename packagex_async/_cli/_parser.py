@@ -115,6 +115,23 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
         default=default("table"),
         help="output format (default: table)",
     )
+    group.add_argument(
+        "--fields",
+        type=_comma_list,
+        metavar="A,B,C",
+        default=default(None),
+        help="only these fields, in this order, in every format",
+    )
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default(0),
+        help="-v: each request on stderr; -vv: retries and pauses too",
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", default=default(False), help="print only data"
+    )
     return options
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Record", "cell", "field_names", "iso_utc", "to_record"]
+__all__ = ["Record", "cell", "field_names", "iso_utc", "select", "to_record"]
 
 Record = dict[str, Any]
 
@@ -22,6 +22,11 @@ Record = dict[str, Any]
 def to_record(obj: attrs.AttrsInstance) -> Record:
     """The model as a dict of JSON values (nested models become dicts too)."""
     return attrs.asdict(obj, recurse=True, value_serializer=_plain)
+
+
+def select(record: Record, fields: tuple[str, ...] | None) -> Record:
+    """Only ``fields``, in their order (``None``: the whole record)."""
+    return record if fields is None else {name: record[name] for name in fields}
 
 
 def field_names(model: type[attrs.AttrsInstance]) -> tuple[str, ...]:

@@ -17,11 +17,18 @@ class Streams:
 
     out: TextIO
     err: TextIO
+    quiet: bool = False
 
     @property
     def watched(self) -> bool:
         """Whether a person sees stderr: only then do bars and notes go there."""
-        return is_terminal(self.err)
+        return not self.quiet and is_terminal(self.err)
+
+    def say(self, text: str) -> None:
+        """A message on stderr, for people and logs alike (``-q`` silences it)."""
+        if not self.quiet:
+            self.err.write(f"packagex: {text}\n")
+            self.err.flush()
 
     def note(self, text: str) -> None:
         """A line for the person at the terminal; silent for pipes and logs."""
