@@ -76,7 +76,15 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
         return argparse.SUPPRESS if suppress else value
 
     options = argparse.ArgumentParser(add_help=False)
-    group = options.add_argument_group("connection and output")
+    _connection_options(options.add_argument_group("connection"), default)
+    _output_options(options.add_argument_group("output"), default)
+    return options
+
+
+Default = Callable[[object], object]
+
+
+def _connection_options(group: argparse._ArgumentGroup, default: Default) -> None:
     group.add_argument(
         "--profile",
         metavar="NAME",
@@ -109,6 +117,9 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
         default=default(None),
         help="give up on an unanswered request after this long (default: 60)",
     )
+
+
+def _output_options(group: argparse._ArgumentGroup, default: Default) -> None:
     group.add_argument(
         "--format",
         choices=FORMATS,
@@ -132,7 +143,6 @@ def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
     group.add_argument(
         "-q", "--quiet", action="store_true", default=default(False), help="print only data"
     )
-    return options
 
 
 def _add_kind(commands: _Commands, kind: Kind, shared: argparse.ArgumentParser) -> None:
