@@ -9,14 +9,21 @@ from pathlib import Path
 from typing import Any
 
 from ._connect import connect
-from ._exits import JOB_FAILED, OK
+from ._exits import JOB_FAILED, OK, USAGE, CLIError
 from ._kinds import Kind
 from ._progress import Bar, progress_bar
 from ._records import field_names, select, to_record
 from ._streams import Streams
 from ._writers import write_object
 
-__all__ = ["default_download_name", "download_command", "get_command", "show", "wait_command"]
+__all__ = [
+    "default_download_name",
+    "download_command",
+    "get_command",
+    "human_size",
+    "show",
+    "wait_command",
+]
 
 _COMPLETED = "completed"
 """The one final status that is a success, for batches and exports alike."""
@@ -60,8 +67,14 @@ async def wait_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int
 
 
 async def download_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
-    """Download one file atomically; print where it went and its size."""
+    """Download one file atomically (or stream it to stdout with ``-o -``)."""
+    if args.output == "-":
+        return await _to_stdout(kind, args, io)
     path = _target(args.output, args.id, args.file)
+    if not path.parent.is_dir():
+        raise CLIError(f"-o {args.output}: the directory {path.parent} does not exist", USAGE)
+    if path.exists() and not args.force:
+        raise CLIError(f"{path} exists; pass --force to replace it", USAGE)
     progress = _DownloadProgress(io, path.name)
     try:
         async with connect(args, io.err) as px:
@@ -70,9 +83,36 @@ async def download_command(kind: Kind, args: argparse.Namespace, io: Streams) ->
             done = await download(args.id, args.file, path, on_progress=progress)
     finally:
         progress.close()
-    record = {"path": str(done.path), "size": done.size}
-    write_object(args.format, io.out, record, fields=("path", "size"))
+    size: int | str = human_size(done.size) if args.format == "table" else done.size
+    write_object(
+        args.format, io.out, {"path": str(done.path), "size": size}, fields=("path", "size")
+    )
     return OK
+
+
+async def _to_stdout(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
+    """The file's bytes as they arrive, for a pipe (``-o - | gunzip``, ``| head``)."""
+    out = io.out.buffer if hasattr(io.out, "buffer") else None
+    io.out.flush()
+    async with connect(args, io.err) as px:
+        url = await kind.api(px)._file_url(args.id, args.file)
+        async for chunk in px.files.stream(url):
+            if out is None:
+                io.out.write(chunk.decode("utf-8", "replace"))
+            else:
+                out.write(chunk)
+    (out or io.out).flush()
+    return OK
+
+
+def human_size(size: int) -> str:
+    """``512 B``, ``1.2 KiB``, ``3.4 MiB``: sizes for people (JSON and CSV keep bytes)."""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{size} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
 
 
 class _DownloadProgress:

@@ -204,8 +204,9 @@ def _add_download(parser: argparse.ArgumentParser, kind: Kind) -> None:
         "-o",
         "--output",
         metavar="PATH",
-        help="where to save it (default: ./<ID>.<file>.<ext>; a directory: inside it)",
+        help="where to save it (default: ./<ID>.<file>.<ext>; a directory: inside it; '-': stdout)",
     )
+    parser.add_argument("--force", action="store_true", help="replace an existing file")
 
 
 def _add_filters(parser: argparse.ArgumentParser, kind: Kind) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from packagex_async._cli._jobs import human_size
 from packagex_async.testing import FakePackageX
 
 from .conftest import FakeThread, Result
@@ -130,7 +131,7 @@ def test_download_to_the_default_name(
     assert len(json.loads(saved.read_bytes())) == 27
     assert result.out.splitlines() == [
         f"path  {saved.name}",
-        f"size  {saved.stat().st_size}",
+        f"size  {human_size(saved.stat().st_size)}",  # people read sizes; JSON keeps bytes
     ]
     assert result.err == ""
 
@@ -198,3 +199,52 @@ def test_download_rejects_an_unknown_file(cli: Cli) -> None:
 
     assert result.code == 2
     assert "invalid choice: 'xlsx'" in result.err
+
+
+def test_human_sizes() -> None:
+    assert [human_size(n) for n in (0, 1023, 1024, 1536, 5 * 1024**2, 3 * 1024**3)] == [
+        "0 B",
+        "1023 B",
+        "1.0 KiB",
+        "1.5 KiB",
+        "5.0 MiB",
+        "3.0 GiB",
+    ]
+
+
+def test_download_refuses_to_replace_a_file_unless_forced(
+    cli: Cli, served: FakeThread, tmp_path: Path
+) -> None:
+    batch_id = _completed_batch(served, save_result=True)
+    target = tmp_path / "r.json"
+    target.write_text("keep me")
+
+    refused = cli("batches", "download", batch_id, "result_json", "-o", str(target))
+    assert refused.code == 2
+    assert f"{target} exists; pass --force to replace it" in refused.err
+    assert target.read_text() == "keep me"
+
+    forced = cli("batches", "download", batch_id, "result_json", "-o", str(target), "--force")
+    assert forced.code == 0
+    assert json.loads(target.read_text())
+
+
+def test_download_into_a_missing_directory_is_a_clear_error(
+    cli: Cli, served: FakeThread, tmp_path: Path, fake: FakePackageX
+) -> None:
+    batch_id = _completed_batch(served, save_result=True)
+    wanted = tmp_path / "no" / "such" / "r.json"
+
+    result = cli("batches", "download", batch_id, "result_json", "-o", str(wanted))
+
+    assert result.code == 2
+    assert f"the directory {wanted.parent} does not exist" in result.err
+    assert ".part" not in result.err
+
+
+def test_download_to_stdout_streams_the_bytes(cli: Cli, served: FakeThread) -> None:
+    batch_id = _completed_batch(served, save_result=True)
+    saved = cli("batches", "download", batch_id, "result_json", "-o", "-")
+
+    assert saved.code == 0
+    assert len(json.loads(saved.out)) == 27
