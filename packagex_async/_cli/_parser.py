@@ -15,6 +15,7 @@ from typing import Any, TypeAlias
 
 from .. import __version__
 from .._client import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
+from ._argparse import Parser
 from ._config import PROFILE_ENV_VAR
 from ._config_show import config_show_command
 from ._create import add_create_options, create_command
@@ -27,7 +28,7 @@ from ._writers import FORMATS
 
 __all__ = ["build_parser"]
 
-_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+_Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 _CONFIG_HINT = "~/.config/packagex/config.toml"
 
@@ -41,7 +42,7 @@ Tables are for people; use --format json, jsonl or csv in scripts and pipes.
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="packagex",
         description="PackageX Batches and Exports from the command line.",
         epilog=_EPILOG,
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_config_command(commands: _Commands, shared: argparse.ArgumentParser) -> None:
+def _add_config_command(commands: _Commands, shared: Parser) -> None:
     config = commands.add_parser("config", help="show the effective settings", parents=[shared])
     actions = config.add_subparsers(dest="action", required=True, metavar="ACTION")
     show = actions.add_parser(
@@ -69,13 +70,13 @@ def _add_config_command(commands: _Commands, shared: argparse.ArgumentParser) ->
     show.set_defaults(run=config_show_command)
 
 
-def _shared_options(*, suppress: bool) -> argparse.ArgumentParser:
+def _shared_options(*, suppress: bool) -> Parser:
     """Connection and output options; ``suppress`` for the per-command copies."""
 
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
 
-    options = argparse.ArgumentParser(add_help=False)
+    options = Parser(add_help=False)
     _connection_options(options.add_argument_group("connection"), default)
     _output_options(options.add_argument_group("output"), default)
     return options
@@ -145,7 +146,7 @@ def _output_options(group: argparse._ArgumentGroup, default: Default) -> None:
     )
 
 
-def _add_kind(commands: _Commands, kind: Kind, shared: argparse.ArgumentParser) -> None:
+def _add_kind(commands: _Commands, kind: Kind, shared: Parser) -> None:
     parser = commands.add_parser(
         kind.name, help=f"list, get, create, wait for and download {kind.name}", parents=[shared]
     )

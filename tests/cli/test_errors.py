@@ -123,12 +123,28 @@ def test_bad_values_are_usage_errors_before_any_request(
 
 
 @pytest.mark.parametrize(
-    "argv",
-    [[], ["batches"], ["batches", "list", "--page", "x"], ["files", "list"], ["exports", "get"]],
+    ("argv", "message"),
+    [
+        ([], "the following arguments are required: COMMAND"),
+        (["batches"], "the following arguments are required: ACTION"),
+        (["batches", "list", "--page", "x"], "argument --page: invalid int value: 'x'"),
+        (["files", "list"], "invalid choice: 'files'"),
+        (["exports", "get"], "the following arguments are required: ID"),
+        (["batchs", "list"], "invalid choice: 'batchs' (choose from"),
+        (["batches", "lsit"], "did you mean 'list'?"),
+        (["batches", "list", "--staus", "failed"], "did you mean '--status'?"),
+        (["exports", "list", "--format", "jsno"], "did you mean 'json'?"),
+    ],
 )
-def test_argparse_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_argparse_usage_errors_are_one_line_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(argv) == 2
-    assert "usage: packagex" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert err.startswith("packagex")
+    assert message in err
+    assert err.rstrip().endswith("--help)")
 
 
 def test_plain_http_to_a_remote_host_is_refused(cli: Cli) -> None:
