@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
+from ._completion import enable as enable_completion
 from ._exits import EXPECTED_ERRORS, FAILURE, INTERRUPTED, OK, PIPE_CLOSED, exit_code, one_line
 from ._parser import build_parser
 from ._streams import Streams
@@ -28,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     io = Streams(sys.stdout, sys.stderr)
     args: argparse.Namespace | None = None
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        enable_completion(parser)
+        args = parser.parse_args(argv)
         io = Streams(sys.stdout, sys.stderr, quiet=args.quiet)
         with logged_requests(args.verbose, io.err):
             code: int = asyncio.run(args.run(args, io))

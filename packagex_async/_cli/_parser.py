@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 from .. import __version__
 from .._client import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
 from ._argparse import Parser
+from ._completion import SHELLS, completion_command, values
 from ._config import PROFILE_ENV_VAR
 from ._config_show import config_show_command
 from ._create import add_create_options, create_command
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     for kind in KINDS:
         _add_kind(commands, kind, shared)
     _add_config_command(commands, shared)
+    completion = commands.add_parser("completion", help="print a shell completion script")
+    completion.add_argument("shell", choices=SHELLS, help="the shell to complete in")
+    completion.set_defaults(run=completion_command)
     _add_fake_commands(commands)
     return parser
 
@@ -217,7 +221,8 @@ def _add_filters(parser: argparse.ArgumentParser, kind: Kind) -> None:
         option = "--" + spec.name.replace("_", "-")
         help_text = ", ".join(part for part in (spec.help, _one_of(spec.choices)) if part)
         kind_of = {"type": _comma_list} if spec.many else {}
-        group.add_argument(option, dest=spec.name, help=help_text, **kind_of)  # type: ignore[arg-type]
+        added = group.add_argument(option, dest=spec.name, help=help_text, **kind_of)  # type: ignore[arg-type]
+        values(added, spec.choices)
 
 
 def _add_paging(parser: argparse.ArgumentParser) -> None:
