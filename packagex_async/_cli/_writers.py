@@ -2,19 +2,22 @@
 
 Listings are written page by page as they arrive (``write`` per chunk), so even
 ``--all`` never holds the whole list: JSON arrays are opened, streamed and closed,
-and the table takes its column widths from the first page.
+and the table takes its column widths from the first page and fits the terminal.
+One renderer, our own: a few fixed columns need no more (rich was considered).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
+import shutil
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol, TextIO
 
 from ._records import Record, cell
 
-__all__ = ["FORMATS", "ListWriter", "open_list", "write_object"]
+__all__ = ["FORMATS", "ListWriter", "open_list", "terminal_width", "write_object"]
 
 FORMATS = ("table", "json", "jsonl", "csv")
 _MAX_CELL = 40
@@ -109,18 +112,29 @@ class _Csv:
 
 
 class _Table:
-    """Aligned columns; widths come from the header and the first chunk, so rows stream."""
+    """Aligned columns, fitted to the terminal; widths fixed by the first chunk.
+
+    Widths come from the header and the first chunk and then stay, so ``--all`` is
+    one table whose rows stream: a later, longer value is cut with an ellipsis.
+    On a terminal the table fits its width: columns are dropped from the right
+    (``columns`` is in priority order) while more than two remain, then the widest
+    is cut. Without a terminal (a pipe, a file) nothing is fitted, so scripts get
+    the same output whatever the window.
+    """
 
     def __init__(self, out: TextIO, columns: Sequence[str]) -> None:
         self._out = out
-        self._columns = columns
+        self._columns = list(columns)
         self._widths: list[int] | None = None
+        self._room = terminal_width(out)
 
     def write(self, records: Iterable[Record]) -> None:
-        rows = [[_short(cell(r.get(c), empty=_NONE)) for c in self._columns] for r in records]
+        rows = [[_table_cell(r.get(c)) for c in self._columns] for r in records]
         if self._widths is None:
             columns = zip(self._columns, *rows, strict=True)
             self._widths = [max(map(len, column)) for column in columns]
+            if self._room is not None:
+                self._fit(self._room)
             self._line(self._columns)
         for row in rows:
             self._line(row)
@@ -130,10 +144,47 @@ class _Table:
         if self._widths is None:  # an empty listing still shows its header
             self.write([])
 
+    def _fit(self, room: int) -> None:
+        assert self._widths is not None
+        while _total(self._widths) > room and len(self._widths) > 2:
+            self._widths.pop()
+        while _total(self._widths) > room:
+            widest = self._widths.index(max(self._widths))
+            self._widths[widest] -= min(_total(self._widths) - room, self._widths[widest] - 4)
+            if self._widths[widest] <= 4:
+                break
+
     def _line(self, values: Sequence[str]) -> None:
         assert self._widths is not None
-        text = "  ".join(v.ljust(w) for v, w in zip(values, self._widths, strict=True))
-        self._out.write(text.rstrip() + "\n")
+        cells = [_cut(v, w).ljust(w) for v, w in zip(values, self._widths, strict=False)]
+        self._out.write("  ".join(cells).rstrip() + "\n")
+
+
+def terminal_width(out: TextIO) -> int | None:
+    """The terminal's columns when ``out`` is one (``COLUMNS`` wins), else None."""
+    try:
+        if not out.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _total(widths: Sequence[int]) -> int:
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+_ISO_MOMENT = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d):\d\d(?:\.\d+)?Z$")
+
+
+def _table_cell(value: Any) -> str:
+    """A cell for people: ``-`` for nothing, compact datetimes (to the minute, UTC)."""
+    text = _short(cell(value, empty=_NONE))
+    return _ISO_MOMENT.sub(r"\1 \2", text)
 
 
 def _short(text: str) -> str:
