@@ -12,22 +12,20 @@ Run it (against the fake, with ``python -m packagex_async serve-fake`` elsewhere
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 
 import attrs
 import orjson
 from aiohttp import web
 
-from packagex_async import NotFoundError, PackageX
+from packagex_async import NotFoundError, PackageX, PackageXValueError
 
 CLIENT = web.AppKey("packagex", PackageX)
 
 
 async def packagex_client(app: web.Application) -> AsyncIterator[None]:
-    """One client for the app's lifetime (PX_API_KEY from the environment)."""
-    base_url = os.environ.get("PX_BASE_URL", "https://api.packagex.io")
-    async with PackageX(base_url=base_url) as px:
+    """One client for the app's lifetime (PX_API_KEY and PX_BASE_URL from the environment)."""
+    async with PackageX() as px:
         app[CLIENT] = px
         yield
 
@@ -37,11 +35,22 @@ def _json(value: object) -> bytes:
 
 
 async def stream_batches(request: web.Request) -> web.StreamResponse:
-    """Every batch, as JSON lines, written page by page as they arrive."""
+    """Every batch, as JSON lines, written page by page as they arrive.
+
+    ``list()`` checks ``?status=`` when it is called, before anything is sent or the
+    response started, so a bad value is a 400 with a JSON error, not a cut stream.
+    """
+    try:
+        batches = request.app[CLIENT].batches.list(
+            status=request.query.get("status"), concurrency=4
+        )
+    except PackageXValueError as error:
+        raise web.HTTPBadRequest(
+            text=orjson.dumps({"error": str(error)}).decode(), content_type="application/json"
+        ) from None
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     await response.prepare(request)
-    status = request.query.get("status")
-    async with request.app[CLIENT].batches.list(status=status, concurrency=4) as batches:
+    async with batches:
         async for batch in batches:
             await response.write(_json(batch) + b"\n")
     await response.write_eof()

@@ -2,14 +2,18 @@
 
 The lifespan creates the client inside the server's loop at startup and closes it
 at shutdown; handlers reach it through ``request.app.state``. Needs the
-``examples`` extra (FastAPI and uvicorn).
+``examples`` extra (FastAPI and uvicorn). Run it (against the fake, with
+``python -m packagex_async serve-fake`` elsewhere):
 
-    PX_API_KEY=... uvicorn examples.fastapi_app:app
+    PX_API_KEY=px_test_key_0123456789 PX_BASE_URL=http://127.0.0.1:8080 \\
+        uvicorn examples.fastapi_app:app --port 8000
+
+Query parameters are checked by the SDK before anything is sent, and a bad one is
+answered 400 with a JSON error (FastAPI's ``HTTPException``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,13 +21,12 @@ from typing import Any
 import attrs
 from fastapi import FastAPI, HTTPException, Request
 
-from packagex_async import NotFoundError, PackageX
+from packagex_async import NotFoundError, PackageX, PackageXValueError
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    base_url = os.environ.get("PX_BASE_URL", "https://api.packagex.io")
-    async with PackageX(base_url=base_url) as px:
+    async with PackageX() as px:  # PX_API_KEY and PX_BASE_URL from the environment
         app.state.packagex = px
         yield
 
@@ -35,9 +38,12 @@ app = FastAPI(lifespan=lifespan)
 async def completed_exports(request: Request, search: str | None = None) -> list[dict[str, Any]]:
     """Completed exports, biggest first."""
     px: PackageX = request.app.state.packagex
-    listing = px.exports.list(
-        statuses="completed", order_by="count_total", direction="desc", search=search
-    )
+    try:
+        listing = px.exports.list(
+            statuses="completed", order_by="count_total", direction="desc", search=search
+        )
+    except PackageXValueError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from None
     return [attrs.asdict(export) async for export in listing]
 
 

@@ -5,13 +5,13 @@ time; one client serves every task. A ``TaskGroup`` (Python 3.11+) means one
 unexpected failure cancels the rest cleanly; an expected "not found" is caught per
 task so it does not. (``px.batches.retrieve_many`` does the same in one call.)
 
-    PX_API_KEY=... python examples/worker.py batch_1 batch_2 ...
+    PX_API_KEY=px_test_key_0123456789 PX_BASE_URL=http://127.0.0.1:8080 \\
+        python examples/worker.py batch_1 batch_2 ...
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 
 from packagex_async import Batch, NotFoundError, PackageX
@@ -40,8 +40,7 @@ async def fetch_all(
 
 
 async def main(batch_ids: list[str]) -> None:
-    base_url = os.environ.get("PX_BASE_URL", "https://api.packagex.io")
-    async with PackageX(base_url=base_url) as px:
+    async with PackageX() as px:  # PX_API_KEY and PX_BASE_URL from the environment
         for batch_id, batch in (await fetch_all(px, batch_ids)).items():
             print(batch_id, "missing" if batch is None else batch.status)
 
