@@ -25,7 +25,8 @@ class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line with a suggestion."""
 
     def error(self, message: str) -> NoReturn:
-        line = f"{self.prog}: error: {message}{self._suggestion(message)}"
+        program = self.prog.split()[0]  # "packagex", as every other error line starts
+        line = f"{program}: error: {message}{self._suggestion(message)}"
         sys.stderr.write(f"{line} (see {self.prog} --help)\n")
         sys.exit(USAGE_EXIT)
 

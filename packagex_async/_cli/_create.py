@@ -22,6 +22,7 @@ from ._exits import JOB_FAILED, OK
 from ._jobs import show
 from ._kinds import Kind
 from ._streams import Streams
+from ._values import seconds
 
 __all__ = ["add_create_options", "create_command"]
 
@@ -36,7 +37,7 @@ def add_create_options(parser: argparse.ArgumentParser, kind: Kind) -> None:
     parser.add_argument("--wait", action="store_true", help="wait until it is finished")
     parser.add_argument(
         "--poll-interval",
-        type=float,
+        type=seconds,
         default=1.0,
         metavar="SECONDS",
         help="with --wait: first wait between polls, growing to 15 s (default: 1)",

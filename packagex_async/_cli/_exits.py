@@ -100,9 +100,28 @@ def one_line(error: BaseException, args: argparse.Namespace | None = None) -> st
     text: the resume hint only for a listing cut after its first page, the key hint
     naming where the key came from, the connect hint naming the base URL's source.
     """
+    if isinstance(error, WaitTimeoutError):
+        return _still_waiting(error, getattr(args, "timeout", None))
     text = error.detail if isinstance(error, PackageXError) else str(error)
     text = " ".join(text.split()) or type(error).__name__
     return text + _resume_hint(error, args) + _settings_hint(error, args)
+
+
+_GROUPS = {"Batch": "batches", "Export": "exports"}
+
+
+def _still_waiting(error: WaitTimeoutError, timeout: float | None) -> str:
+    """``wait`` ran out of time: say so in commands, not in the SDK's ``wait()``."""
+    after = f"after --timeout {timeout:g}s" if timeout is not None else "after the timeout"
+    job = error.last
+    if job is None:
+        return f"no answer from the API {after}; run the same command again"
+    job_id, status = getattr(job, "id", "?"), getattr(job, "status", "?")
+    group = _GROUPS.get(type(job).__name__, "batches")
+    return (
+        f"{job_id} is still {status} {after}; "
+        f"to keep waiting: packagex {group} wait {job_id} --timeout SECONDS"
+    )
 
 
 def _resume_hint(error: BaseException, args: argparse.Namespace | None) -> str:

@@ -25,6 +25,7 @@ from ._fake import demo_command, serve_fake_command
 from ._jobs import download_command, get_command, wait_command
 from ._kinds import KINDS, Kind
 from ._listing import list_command
+from ._values import comma_choices, count, object_id, seconds
 from ._writers import FORMATS
 
 __all__ = ["build_parser"]
@@ -117,7 +118,7 @@ def _connection_options(group: argparse._ArgumentGroup, default: Default) -> Non
     )
     group.add_argument(
         "--request-timeout",
-        type=float,
+        type=seconds,
         metavar="SECONDS",
         default=default(None),
         help="give up on an unanswered request after this long (default: 60)",
@@ -173,7 +174,7 @@ def _add_kind(commands: _Commands, kind: Kind, shared: Parser) -> None:
 
 
 def _add_get(parser: argparse.ArgumentParser, kind: Kind) -> None:
-    parser.add_argument("id", metavar="ID")
+    parser.add_argument("id", metavar="ID", type=object_id)
     parser.add_argument(
         "--include",
         metavar="FILES",
@@ -185,17 +186,17 @@ def _add_get(parser: argparse.ArgumentParser, kind: Kind) -> None:
 
 
 def _add_wait(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("id", metavar="ID")
+    parser.add_argument("id", metavar="ID", type=object_id)
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=600.0,
         metavar="SECONDS",
         help="give up (exit 5) after this long (default: 600)",
     )
     parser.add_argument(
         "--poll-interval",
-        type=float,
+        type=seconds,
         default=1.0,
         metavar="SECONDS",
         help="first wait between polls, growing to 15 s (default: 1)",
@@ -203,7 +204,7 @@ def _add_wait(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_download(parser: argparse.ArgumentParser, kind: Kind) -> None:
-    parser.add_argument("id", metavar="ID")
+    parser.add_argument("id", metavar="ID", type=object_id)
     parser.add_argument("file", metavar="FILE", choices=kind.files, help=", ".join(kind.files))
     parser.add_argument(
         "-o",
@@ -220,19 +221,23 @@ def _add_filters(parser: argparse.ArgumentParser, kind: Kind) -> None:
     for spec in kind.filters:
         option = "--" + spec.name.replace("_", "-")
         help_text = ", ".join(part for part in (spec.help, _one_of(spec.choices)) if part)
-        kind_of = {"type": _comma_list} if spec.many else {}
-        added = group.add_argument(option, dest=spec.name, help=help_text, **kind_of)  # type: ignore[arg-type]
+        checked: dict[str, Any] = {}
+        if spec.many:
+            checked["type"] = comma_choices(spec.choices)
+        elif spec.choices:
+            checked["choices"] = spec.choices
+        added = group.add_argument(option, dest=spec.name, help=help_text, **checked)
         values(added, spec.choices)
 
 
 def _add_paging(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("pages")
-    group.add_argument("--page", type=int, default=1, help="page to show (or start --all at)")
-    group.add_argument("--limit", type=int, help="items per page (default: the API's)")
+    group.add_argument("--page", type=count, default=1, help="page to show (or start --all at)")
+    group.add_argument("--limit", type=count, help="items per page (default: the API's)")
     group.add_argument("--all", action="store_true", help="every page, streamed as it arrives")
     group.add_argument(
         "--concurrency",
-        type=int,
+        type=count,
         default=1,
         metavar="N",
         help="with --all: fetch up to N pages at once (default: 1)",

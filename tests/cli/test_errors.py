@@ -102,14 +102,24 @@ def test_api_key_argument_works_but_warns(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["batches", "list", "--status", "complete"], "status must be one of"),
         (
-            ["batches", "list", "--mode", "asynchronous"],
-            "mode must be one of 'sync', 'mixed', 'async'",
+            ["batches", "list", "--status", "complete"],
+            "argument --status: invalid choice: 'complete'",
         ),
-        (["exports", "list", "--statuses", "done"], "statuses"),
-        (["batches", "list", "--page", "0"], "page"),
-        (["batches", "wait", "batch_1", "--timeout", "0"], "timeout"),
+        (["batches", "list", "--status", "complete"], "did you mean 'completed'?"),
+        (["batches", "list", "--mode", "asynchronous"], "argument --mode: invalid choice"),
+        (["exports", "list", "--order-by", "count"], "argument --order-by: invalid choice"),
+        (["exports", "list", "--statuses", "done"], "argument --statuses: invalid choice: 'done'"),
+        (["batches", "list", "--page", "0"], "argument --page: must be a whole number >= 1"),
+        (
+            ["batches", "wait", "batch_1", "--timeout", "0"],
+            "argument --timeout: must be a number of seconds > 0",
+        ),
+        (
+            ["batches", "list", "--request-timeout", "0"],
+            "argument --request-timeout: must be a number of seconds > 0",
+        ),
+        (["batches", "get", " "], "argument ID: must be a batch or export id"),
     ],
 )
 def test_bad_values_are_usage_errors_before_any_request(
@@ -127,7 +137,7 @@ def test_bad_values_are_usage_errors_before_any_request(
     [
         ([], "the following arguments are required: COMMAND"),
         (["batches"], "the following arguments are required: ACTION"),
-        (["batches", "list", "--page", "x"], "argument --page: invalid int value: 'x'"),
+        (["batches", "list", "--page", "x"], "argument --page: must be a whole number >= 1"),
         (["files", "list"], "invalid choice: 'files'"),
         (["exports", "get"], "the following arguments are required: ID"),
         (["batchs", "list"], "invalid choice: 'batchs' (choose from"),

@@ -114,7 +114,10 @@ def test_wait_timeout_exits_5(cli: Cli, served: FakeThread) -> None:
 
     assert result.code == 5
     assert result.out == ""
-    assert result.err.startswith(f"packagex: error: batch {batch['id']} is still queued after 0.2s")
+    assert result.err.startswith(
+        f"packagex: error: {batch['id']} is still queued after --timeout 0.2s; "
+        f"to keep waiting: packagex batches wait {batch['id']} --timeout SECONDS"
+    )
     assert result.err.count("\n") == 1
 
 
