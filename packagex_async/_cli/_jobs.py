@@ -42,6 +42,9 @@ async def get_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
     async with connect(args, io.err) as px:
         found = await kind.api(px).retrieve(args.id, **flags)
     show(kind, found, args, io)
+    for file in kind.spec.files:
+        if file.flag in flags and getattr(found, file.attribute) is None:
+            io.say(f"{file.attribute}: none ({file.exists_when})")
     return OK
 
 

@@ -251,3 +251,15 @@ def test_download_to_stdout_streams_the_bytes(cli: Cli, served: FakeThread) -> N
 
     assert saved.code == 0
     assert len(json.loads(saved.out)) == 27
+
+
+def test_get_include_says_why_a_url_is_missing(cli: Cli, served: FakeThread) -> None:
+    batch = served.call(lambda: served.fake.add_batch(status="completed", save_result=False))
+
+    result = cli("batches", "get", str(batch["id"]), "--include", "result_json")
+
+    assert result.code == 0
+    assert (
+        "packagex: result_json_url: none (result files exist only for batches created "
+        "with save_result=true, once finished)"
+    ) in result.err
