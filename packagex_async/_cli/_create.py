@@ -19,10 +19,10 @@ from .._creates import since, until
 from .._params import wrong_value
 from ._connect import connect
 from ._exits import JOB_FAILED, OK
-from ._jobs import show
+from ._jobs import show, status_notes
 from ._kinds import Kind
 from ._streams import Streams
-from ._values import seconds
+from ._values import add_poll_interval
 
 __all__ = ["add_create_options", "create_command"]
 
@@ -35,13 +35,7 @@ def add_create_options(parser: argparse.ArgumentParser, kind: Kind) -> None:
     else:
         _add_batch_options(parser)
     parser.add_argument("--wait", action="store_true", help="wait until it is finished")
-    parser.add_argument(
-        "--poll-interval",
-        type=seconds,
-        default=1.0,
-        metavar="SECONDS",
-        help="with --wait: first wait between polls, growing to 15 s (default: 1)",
-    )
+    add_poll_interval(parser)
 
 
 def _add_export_options(parser: argparse.ArgumentParser) -> None:
@@ -95,7 +89,7 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
         io.note(f"{kind.noun} {job.id}: {job.status}")
         if args.wait:
             job = await kind.api(px).wait(
-                job.id, poll_interval=args.poll_interval, on_progress=_progress(kind, io)
+                job.id, poll_interval=args.poll_interval, on_progress=status_notes(kind, io)
             )
         _show(kind, job, args, io)
         if args.wait and str(job.status) != "completed":
@@ -112,18 +106,6 @@ def _show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
         io.out.write(f"{job.id}\n")
     else:
         show(kind, job, args, io)
-
-
-def _progress(kind: Kind, io: Streams) -> Any:
-    seen: list[str] = []
-
-    def on_progress(job: Any) -> None:
-        status = str(job.status)
-        if not seen or seen[-1] != status:
-            seen.append(status)
-            io.note(f"{kind.noun} {job.id}: {status}")
-
-    return on_progress
 
 
 def _export_arguments(args: argparse.Namespace) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,25 @@ __all__ = [
     "get_command",
     "human_size",
     "show",
+    "status_notes",
     "wait_command",
 ]
 
 _COMPLETED = "completed"
 """The one final status that is a success, for batches and exports alike."""
+
+
+def status_notes(kind: Kind, io: Streams) -> Callable[[Any], None]:
+    """A ``wait`` progress callback noting each new status for a person watching."""
+    seen: list[str] = []
+
+    def on_progress(job: Any) -> None:
+        status = str(job.status)
+        if not seen or seen[-1] != status:
+            seen.append(status)
+            io.note(f"{kind.noun} {job.id}: {status}")
+
+    return on_progress
 
 
 def show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
@@ -50,14 +65,7 @@ async def get_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
 
 async def wait_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
     """Poll until a final status, print the object; exit 6 unless it completed."""
-    seen: list[str] = []
-
-    def on_progress(job: Any) -> None:
-        status = str(job.status)
-        if not seen or seen[-1] != status:
-            seen.append(status)
-            io.note(f"{kind.noun} {args.id}: {status}")
-
+    on_progress = status_notes(kind, io)
     async with connect(args, io.err) as px:
         job = await kind.api(px).wait(
             args.id,

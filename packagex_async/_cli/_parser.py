@@ -25,7 +25,7 @@ from ._fake import demo_command, serve_fake_command
 from ._jobs import download_command, get_command, wait_command
 from ._kinds import KINDS, Kind
 from ._listing import list_command
-from ._values import comma_choices, count, object_id, seconds
+from ._values import add_poll_interval, comma_choices, count, object_id, seconds
 from ._writers import FORMATS
 
 __all__ = ["build_parser"]
@@ -194,13 +194,7 @@ def _add_wait(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="give up (exit 5) after this long (default: 600)",
     )
-    parser.add_argument(
-        "--poll-interval",
-        type=seconds,
-        default=1.0,
-        metavar="SECONDS",
-        help="first wait between polls, growing to 15 s (default: 1)",
-    )
+    add_poll_interval(parser)
 
 
 def _add_download(parser: argparse.ArgumentParser, kind: Kind) -> None:

@@ -12,7 +12,7 @@ import difflib
 import math
 from collections.abc import Callable
 
-__all__ = ["comma_choices", "count", "object_id", "seconds"]
+__all__ = ["add_poll_interval", "comma_choices", "count", "object_id", "seconds"]
 
 
 def seconds(text: str) -> float:
@@ -57,3 +57,14 @@ def comma_choices(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
         return values
 
     return parse
+
+
+def add_poll_interval(parser: argparse.ArgumentParser) -> None:
+    """``--poll-interval``, for ``wait`` and ``create --wait`` alike."""
+    parser.add_argument(
+        "--poll-interval",
+        type=seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="first wait between polls, growing to 15 s (default: 1)",
+    )
