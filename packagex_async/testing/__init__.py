@@ -32,8 +32,26 @@ Rules: ``latency``, ``error_rate``, ``script``, ``drift``, ``clear``; routes inc
 ``create_export`` and ``create_batch``.
 
 Moving jobs: ``fake.add_batch(status="queued", final_status="completed",
-step_seconds=0.05)``; ``fake.clock.advance(seconds)`` moves jobs and URL expiry without
-sleeping. Pytest users get the ``packagex_fake`` fixture from the plugin.
+step_seconds=0.05)``; ``fake.clock.advance(seconds)`` moves jobs, URL expiry and
+injected waits (latency, stall) without sleeping. Pytest users get the
+``packagex_fake`` fixture from the plugin.
+
+Acting at a moment, not after a sleep: the fake counts requests in flight per route as
+it serves them (``fake.in_flight(route)``, ``fake.peak_in_flight(route)``, the most at
+once since it started), so a concurrency bound is asserted exactly; ``await
+fake.until_received(route, count)`` and ``await fake.until_in_flight(route, count)``
+return on the event; ``fake.hold(route, page=...)`` keeps matching requests in flight
+until ``fake.release(route, page=...)``:
+
+    fake.hold("retrieve_batch")
+    task = asyncio.create_task(client_work())
+    await fake.until_in_flight("retrieve_batch", 4)  # four at once, for certain
+    fake.release("retrieve_batch")
+    await task
+    assert fake.peak_in_flight("retrieve_batch") == 4
+
+``FakePackageX(sock=...)`` serves the API on a socket you bound (port 0, then read the
+port back), for a URL known before the fake starts.
 
 ``set_testing(True)`` makes the SDK's retry waits zero seconds (attempts still
 happen and count), so users' tests of failure paths run fast; it is the SDK's one

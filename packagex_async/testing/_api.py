@@ -1,8 +1,9 @@
 """The API server: ``/v1/batches`` and ``/v1/exports``, list, retrieve and create (API.md).
 
 One middleware does what every route shares, in this order: read and record the request
-(with its body), apply injected latency and faults (faults come first, as they would
-from a load balancer), the rate limit, the ``PX-API-KEY`` check, then the handler; a
+(with its body; from then on it counts as in flight, see ``_traffic``), wait out any
+hold, apply injected latency and faults (faults come first, as they would from a load
+balancer), the rate limit, the ``PX-API-KEY`` check, then the handler; a
 bad query or body becomes a 400 envelope naming each bad parameter or property, a body
 over ``MAX_BODY_BYTES`` a 413. Unknown paths answer a 404 envelope (405 for another
 method on a known path) once the key checks out. The creates live in ``_creates``.
@@ -152,16 +153,30 @@ def _too_large(request: web.Request, body: bytes | None) -> web.Response | None:
 async def _middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     state, route = request.app[STATE], _route(request)
     body = await _read_body(request)
-    state.requests.append(record(request, route, state.clock.now(), body or b""))
+    received = state.clock.now()
+    state.requests.append(record(request, route, received, body or b""))
+    state.traffic.arrive(route)
+    try:
+        return await _answer(request, handler, route, body, received)
+    finally:
+        state.traffic.leave(route)
+
+
+async def _answer(
+    request: web.Request, handler: Handler, route: str, body: bytes | None, received: float
+) -> web.StreamResponse:
+    """Everything after recording: holds, latency and faults, the gate, the handler."""
+    state, runner = request.app[STATE], request.app[RUNNER]
     if route == UNMATCHED:
         return _gate(request, state) or _unmatched(request)
-    runner = request.app[RUNNER]
-    fault, early = await runner.before(request, route, _page(request, route))
+    page = _page(request, route)
+    await state.traffic.wait_if_held(route, page)
+    fault, early = await runner.before(request, route, page, received)
     if early is not None:
         return early
     refused = _gate(request, state) or _too_large(request, body)
     response = refused or await _handle(request, handler)
-    return await runner.after(request, fault, response)
+    return await runner.after(request, fault, response, received)
 
 
 def _paging(reader: QueryReader, state: FakeState, default_limit: int) -> tuple[int, int]:
@@ -284,7 +299,9 @@ def make_api_app(state: FakeState, faults: Faults) -> web.Application:
     """The API application over ``state``."""
     app = web.Application(middlewares=[_middleware], client_max_size=MAX_BODY_BYTES)
     app[STATE] = state
-    app[RUNNER] = FaultRunner(faults, state.closing, storage=False, redirect_to=_redirect_target)
+    app[RUNNER] = FaultRunner(
+        faults, state.closing, state.clock, storage=False, redirect_to=_redirect_target
+    )
     router = app.router
     router.add_get("/v1/batches", list_batches, name="list_batches", allow_head=False)
     router.add_post("/v1/batches", create_batch, name="create_batch")

@@ -19,8 +19,8 @@ Fault kinds (a kind may carry an argument after a colon):
 ``"502"``
     502 with an HTML body, as a load balancer sends: not JSON.
 ``"503"``, ``"503:<seconds>"``, ``"503:date"``, ``"503:none"``
-    503 envelope with ``Retry-After: 1`` (or the given seconds, an HTTP-date about 2 s
-    ahead of the wall clock, or no header at all).
+    503 envelope with ``Retry-After: 1`` (or the given seconds, an HTTP-date 2 s after
+    the request's ``time`` on the fake clock, whole seconds, or no header at all).
 ``"429"``, ``"429:<seconds>"``, ``"429:date"``, ``"429:none"``
     429 envelope, ``Retry-After`` as for 503.
 ``"reset"``
@@ -31,9 +31,10 @@ Fault kinds (a kind may carry an argument after a colon):
     The real response's headers with its full ``Content-Length``, then half the body,
     then the connection is closed.
 ``"stall"``, ``"stall:<seconds>"``
-    Nothing is sent for 30 s (or the given seconds) or until the client disconnects or
-    the fake closes, whichever comes first; then, if the client is still there, the real
-    response. Shutdown never waits for a stall.
+    Nothing is sent for 30 s (or the given seconds) on the fake clock (real time, or
+    sooner with ``fake.clock.advance``) or until the client disconnects or the fake
+    closes, whichever comes first; then, if the client is still there, the real response.
+    Shutdown never waits for a stall: the stalled request answers 503 ``shutting_down``.
 ``"invalid_json"``
     200 whose body is the first half of the real JSON body (so it does not parse), with a
     matching ``Content-Length``.
@@ -53,15 +54,15 @@ Fault kinds (a kind may carry an argument after a colon):
 ``"ok"``
     Scripts only: no fault for this request.
 
-Rules: ``latency(route, seconds)`` delays every matching request; ``script(route,
-kinds)`` queues kinds consumed one per matching request (calling it again appends);
-``error_rate(route, rate, kinds=..., seed=...)`` injects a kind drawn from ``kinds``
-with probability ``rate``, from its own seeded generator so runs repeat exactly, once
-the scripts are empty; ``drift(route, after_page=..., insert=..., position=...)`` adds
-``insert`` items right after page ``after_page`` of a list route has been served
-(``"start"``: before every existing item, shifting later pages so a client sees
-repeats; ``"end"``: as the newest items). Each injected fault is appended to
-``faults.injected`` as ``(route, page, kind)``.
+Rules: ``latency(route, seconds)`` delays every matching request (seconds on the fake
+clock, as for ``stall``); ``script(route, kinds)`` queues kinds consumed one per
+matching request (calling it again appends); ``error_rate(route, rate, kinds=...,
+seed=...)`` injects a kind drawn from ``kinds`` with probability ``rate``, from its own
+seeded generator so runs repeat exactly, once the scripts are empty; ``drift(route,
+after_page=..., insert=..., position=...)`` adds ``insert`` items right after page
+``after_page`` of a list route has been served (``"start"``: before every existing
+item, shifting later pages so a client sees repeats; ``"end"``: as the newest items).
+Each injected fault is appended to ``faults.injected`` as ``(route, page, kind)``.
 """
 
 from __future__ import annotations

@@ -3,12 +3,19 @@
 Both are real aiohttp servers on loopback (port 0 picks a free port), so a client under
 test goes through real sockets, real timeouts and real redirects. Nothing runs in the
 background: jobs move by the clock and faults act inside request handlers, so closing
-only has to wake injected waits (latency, stall) and stop the two runners; no task,
-socket or warning is left behind, even with a stalled request or a connected client.
+only has to wake injected waits (latency, stall, holds) and stop the two runners; no
+task, socket or warning is left behind, even with a stalled request or a connected client.
+
+For tests that must act at a moment rather than after a sleep, the fake counts the
+requests in flight per route as it serves them (``in_flight``, ``peak_in_flight``),
+signals arrivals (``until_received``, ``until_in_flight``) and can hold requests until
+released (``hold``, ``release``); see ``_traffic``. ``sock`` serves the API on a socket
+the caller bound (to port 0, say), so its port is known before the fake starts.
 """
 
 from __future__ import annotations
 
+import socket
 from types import TracebackType
 from typing import Any
 
@@ -50,7 +57,9 @@ class FakePackageX:
     ``batches`` / ``exports`` seeded items from ``seed``; ``url_ttl`` seconds of validity
     for presigned URLs; ``rate_limit`` requests per second before 429s; ``max_limit``
     the largest ``limit`` accepted (None: any); ``step_seconds`` how long each status of
-    a job created through ``POST`` lasts on the fake clock (such jobs always move).
+    a job created through ``POST`` lasts on the fake clock (such jobs always move);
+    ``sock`` a bound TCP socket to serve the API on instead of ``host:port`` (``url``
+    names its address; the fake takes it over and closes it; storage stays on ``host``).
     """
 
     def __init__(
@@ -67,11 +76,11 @@ class FakePackageX:
         rate_limit: int | None = None,
         max_limit: int | None = None,
         step_seconds: float = 1.0,
+        sock: socket.socket | None = None,
     ) -> None:
         if not step_seconds > 0:
             raise ValueError("step_seconds must be > 0")
-        self.api_key = api_key
-        self.seed = seed
+        self.api_key, self.seed = api_key, seed
         self.clock = Clock()
         self.faults = Faults()
         factory = Factory(seed)
@@ -89,7 +98,7 @@ class FakePackageX:
             seed=seed,
             step=step_seconds,
         )
-        self._host, self._port, self._storage_port = host, port, storage_port
+        self._host, self._port, self._storage_port, self._sock = host, port, storage_port, sock
         self._runners: list[web.AppRunner] = []
         self._url: str | None = None
         self._closed = False
@@ -152,6 +161,42 @@ class FakePackageX:
         now = self.clock.now()
         return [dict(_copy(item.view(now))) for item in self._state.created_exports]
 
+    def in_flight(self, route: str) -> int:
+        """Requests of ``route`` read and not yet answered (held or stalled ones included)."""
+        return self._state.traffic.in_flight(route)
+
+    def peak_in_flight(self, route: str) -> int:
+        """The most requests of ``route`` in flight at once since the fake started.
+
+        Counted by the server as requests arrive and are answered, never sampled: a
+        client bounded to N concurrent requests gives ``peak_in_flight(route) <= N``.
+        """
+        return self._state.traffic.peak(route)
+
+    async def until_received(self, route: str, count: int = 1) -> None:
+        """Return once ``count`` requests of ``route`` have arrived since the start.
+
+        An arrived request is in ``requests`` and in flight: with ``hold`` or a ``stall``
+        it is certainly mid-way when this returns.
+        """
+        await self._state.traffic.until_received(route, count)
+
+    async def until_in_flight(self, route: str, count: int) -> None:
+        """Return once exactly ``count`` requests of ``route`` are in flight (0: drained)."""
+        await self._state.traffic.until_in_flight(route, count)
+
+    def hold(self, route: str, *, page: int | None = None) -> None:
+        """Keep requests of ``route`` (of list ``page`` only, if given) until ``release``.
+
+        A held request has arrived and is in flight; it waits before latency, faults
+        and the handler. Closing the fake releases every hold (held requests get 503).
+        """
+        self._state.traffic.hold(route, page)
+
+    def release(self, route: str, *, page: int | None = None) -> None:
+        """End ``hold(route, page=page)``: the held requests go on, later ones pass."""
+        self._state.traffic.release(route, page)
+
     def batch(self, batch_id: str) -> dict[str, Any] | None:
         """A snapshot of one batch as served now, or None."""
         item = self._state.batches.get(batch_id)
@@ -212,23 +257,32 @@ class FakePackageX:
         try:
             port = await self._serve(make_storage_app(self._state, self.faults), self._storage_port)
             self._state.storage_url = _base_url(self._host, port)
-            port = await self._serve(make_api_app(self._state, self.faults), self._port)
-            self._url = _base_url(self._host, port)
+            host = self._host if self._sock is None else str(self._sock.getsockname()[0])
+            port = await self._serve(make_api_app(self._state, self.faults), self._port, self._sock)
+            self._url = _base_url(host, port)
         except BaseException:
             await self.close()
             raise
 
-    async def _serve(self, app: web.Application, port: int) -> int:
+    async def _serve(
+        self, app: web.Application, port: int, sock: socket.socket | None = None
+    ) -> int:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
         await runner.setup()
         self._runners.append(runner)
-        await web.TCPSite(runner, self._host, port, backlog=BACKLOG).start()
+        site: web.BaseSite
+        if sock is None:
+            site = web.TCPSite(runner, self._host, port, backlog=BACKLOG)
+        else:
+            site = web.SockSite(runner, sock, backlog=BACKLOG)
+        await site.start()
         return int(runner.addresses[0][1])
 
     async def close(self) -> None:
         """Wake injected waits, then stop both servers (idempotent)."""
         self._closed = True
         self._state.closing.set()
+        self._state.traffic.close()
         runners, self._runners = self._runners, []
         for runner in reversed(runners):
             await runner.cleanup()

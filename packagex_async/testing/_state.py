@@ -28,6 +28,7 @@ from ._recording import RecordedRequest
 from ._selection import select
 from ._signing import Signer
 from ._store import Collection
+from ._traffic import Traffic
 
 __all__ = ["STATE", "FakeState"]
 
@@ -51,6 +52,7 @@ class FakeState:
     closing: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
     requests: list[RecordedRequest] = dataclasses.field(default_factory=list)
     storage_requests: list[RecordedRequest] = dataclasses.field(default_factory=list)
+    traffic: Traffic = dataclasses.field(default_factory=Traffic)
     key_leaks: int = 0
     storage_url: str = ""
     created_batches: list[BatchItem] = dataclasses.field(default_factory=list)

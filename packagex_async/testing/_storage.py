@@ -35,15 +35,26 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 @web.middleware
 async def _middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     state = request.app[STATE]
-    state.storage_requests.append(record(request, "storage", state.clock.now()))
+    received = state.clock.now()
+    state.storage_requests.append(record(request, "storage", received))
+    state.traffic.arrive("storage")
+    try:
+        return await _answer(request, handler, received)
+    finally:
+        state.traffic.leave("storage")
+
+
+async def _answer(request: web.Request, handler: Handler, received: float) -> web.StreamResponse:
+    """Everything after recording: the key check, holds, latency and faults, the handler."""
+    state, runner = request.app[STATE], request.app[RUNNER]
     if API_KEY_HEADER in request.headers:
         state.key_leaks += 1
         return xml_error(400, "InvalidRequest", LEAK_MESSAGE)
-    runner = request.app[RUNNER]
-    fault, early = await runner.before(request, "storage", None)
+    await state.traffic.wait_if_held("storage", None)
+    fault, early = await runner.before(request, "storage", None, received)
     if early is not None:
         return early
-    return await runner.after(request, fault, await handler(request))
+    return await runner.after(request, fault, await handler(request), received)
 
 
 def _segments(request: web.Request) -> list[str]:
@@ -90,6 +101,8 @@ def make_storage_app(state: FakeState, faults: Faults) -> web.Application:
     """The storage application over ``state``."""
     app = web.Application(middlewares=[_middleware])
     app[STATE] = state
-    app[RUNNER] = FaultRunner(faults, state.closing, storage=True, redirect_to=_redirect_target)
+    app[RUNNER] = FaultRunner(
+        faults, state.closing, state.clock, storage=True, redirect_to=_redirect_target
+    )
     app.router.add_get("/{path:.*}", download, name="storage")
     return app

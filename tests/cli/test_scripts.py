@@ -78,10 +78,11 @@ async def test_ctrl_c_stops_cleanly_with_130(fake: FakePackageX) -> None:
         "--base-url",
         fake.url,
     )
-    for _ in range(1500):  # until waiting has begun (the first poll arrived), at most 30 s
-        if fake.requests:
-            break
-        await asyncio.sleep(0.02)
+    polled = asyncio.ensure_future(fake.until_received("retrieve_batch"))  # waiting has begun
+    exited = asyncio.ensure_future(process.wait())
+    await asyncio.wait({polled, exited}, return_when=asyncio.FIRST_COMPLETED)
+    exited.cancel()
+    assert polled.done(), f"the CLI exited before its first poll: {await process.communicate()}"
 
     process.send_signal(signal.SIGINT)
     out, err = await asyncio.wait_for(process.communicate(), timeout=30)

@@ -86,27 +86,20 @@ async def test_fastapi_app_on_a_real_server(fake: FakePackageX) -> None:
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="the worker uses asyncio.TaskGroup")
 async def test_worker_fans_out_with_a_limit(fake: FakePackageX) -> None:
     worker = load("worker")
-    fake.faults.latency("retrieve_batch", 0.02)
+    fake.hold("retrieve_batch")  # until four are in flight at once
     ids = [b["id"] for b in fake.batches[:20]] + ["batch_missing"]
-    in_flight = peak = 0
 
-    async def started(*_: object) -> None:
-        nonlocal in_flight, peak
-        in_flight += 1
-        peak = max(peak, in_flight)
-
-    async def ended(*_: object) -> None:
-        nonlocal in_flight
-        in_flight -= 1
-
-    trace = aiohttp.TraceConfig()
-    trace.on_request_start.append(started)
-    trace.on_request_end.append(ended)
-    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
-        px = PackageX(fake.api_key, base_url=fake.url, session=session)
-        found = await worker.fetch_all(px, ids, limit=4)
+    async with PackageX(fake.api_key, base_url=fake.url) as px:
+        fetching = asyncio.ensure_future(worker.fetch_all(px, ids, limit=4))
+        waiting = asyncio.ensure_future(fake.until_in_flight("retrieve_batch", 4))
+        await asyncio.wait({fetching, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        if not waiting.done():
+            waiting.cancel()
+            pytest.fail("the worker finished without ever having four requests out")
+        fake.release("retrieve_batch")
+        found = await fetching
 
     assert list(found) == ids
     assert found["batch_missing"] is None
     assert all(found[i] is not None and found[i].id == i for i in ids[:-1])
-    assert peak == 4
+    assert fake.peak_in_flight("retrieve_batch") == 4  # counted by the server as it served

@@ -1,13 +1,136 @@
-"""Fixtures for SDK tests over real loopback HTTP against the in-package fake server."""
+"""Fixtures for SDK tests over real loopback HTTP against the in-package fake server.
+
+Time is a dependency the tests control, never a window they measure:
+
+- ``recorded``: the SDK's waits (backoff, ``Retry-After``, the 429 pause, the rate
+  limit) go through a ``RecordingClock``, with real waits on (not ``set_testing``'s
+  zeros): each wait is recorded and returns at once, so a schedule is asserted exactly.
+- ``manual``: a ``ManualClock`` whose sleeps last until the test moves time on, so
+  "mid-backoff" or "paused by a 429" is a state the test waits for (``until_sleeping``)
+  and then inspects, not a moment it hopes to hit.
+- ``job_waits``: ``wait()``'s polling sleeps and deadline on a virtual clock that also
+  moves the fake's clock, so the jobs move exactly as the SDK's schedule says.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from typing import Any, TypeVar
 
 import pytest
 
+import packagex_async._waiting
 from packagex_async import PackageX
-from packagex_async.testing import FakePackageX
+from packagex_async._http._clock import RecordingClock, set_clock
+from packagex_async.testing import FakePackageX, set_testing
+
+T = TypeVar("T")
+
+
+class ManualClock(RecordingClock):
+    """A recording clock whose sleeps wait until ``advance`` moves time past their end.
+
+    ``waits`` lists every wait asked for; ``sleeping`` counts the sleeps under way;
+    ``until_sleeping(n)`` returns once ``n`` are. Time moves only by ``advance``.
+    """
+
+    def __init__(self, *, seed: int = 0) -> None:
+        super().__init__(seed=seed)
+        self.now = 0.0
+        self._ends: list[tuple[float, asyncio.Future[None]]] = []
+        self._changed = asyncio.Event()
+
+    @property
+    def sleeping(self) -> int:
+        return len(self._ends)
+
+    def wall(self) -> float:
+        return 1_700_000_000.0 + self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        end = (self.now + seconds, asyncio.get_running_loop().create_future())
+        self._ends.append(end)
+        self._changed.set()
+        try:
+            await end[1]
+        finally:
+            if end in self._ends:
+                self._ends.remove(end)
+            self._changed.set()
+
+    async def until_sleeping(self, count: int) -> None:
+        """Return once ``count`` sleeps are under way (each wakes this at its start)."""
+        while len(self._ends) < count:
+            self._changed.clear()
+            await self._changed.wait()
+
+    def advance(self, seconds: float) -> None:
+        """Move time on and wake every sleep that has ended by then."""
+        self.now += seconds
+        for end in [e for e in self._ends if e[0] <= self.now]:
+            self._ends.remove(end)
+            end[1].set_result(None)
+
+
+def expected_backoff(seed: int, steps: list[float]) -> list[float]:
+    """Equal jitter: half of each step fixed, half drawn from the seeded generator."""
+    rng = random.Random(seed)
+    return [step / 2 + rng.uniform(0, step / 2) for step in steps]
+
+
+async def before(event: Awaitable[T], task: asyncio.Future[Any]) -> T:
+    """Await ``event``, failing at once if ``task`` ends first (the event would never come)."""
+    waiter = asyncio.ensure_future(event)
+    await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
+    if not waiter.done():
+        waiter.cancel()
+        detail = task.exception() if not task.cancelled() else "cancelled"
+        pytest.fail(f"the task ended before the awaited event: {detail!r}")
+    return waiter.result()
+
+
+class JobWaits:
+    """``wait()``'s clock: its sleeps are recorded and move this clock and the fake's.
+
+    ``wait()`` reads the time and sleeps through the ``asyncio`` name of
+    ``packagex_async._waiting`` (it predates the SDK's clock seam), so that name is
+    replaced by this stand-in for the test; ``wait_for`` stays real, its timeouts (the
+    time left for each poll) recorded in ``poll_timeouts``.
+    """
+
+    def __init__(self, fake: FakePackageX) -> None:
+        self._fake = fake
+        self.now = 0.0
+        self.sleeps: list[float] = []
+        self.poll_timeouts: list[float] = []
+
+    def get_running_loop(self) -> JobWaits:
+        return self
+
+    def time(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        self._fake.clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    async def wait_for(self, awaitable: Awaitable[T], timeout: float) -> T:
+        self.poll_timeouts.append(timeout)
+        return await asyncio.wait_for(awaitable, timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
 
 
 @pytest.fixture
@@ -20,3 +143,32 @@ async def fake() -> AsyncIterator[FakePackageX]:
 async def px(fake: FakePackageX) -> AsyncIterator[PackageX]:
     async with PackageX(fake.api_key, base_url=fake.url, timeout=5.0) as client:
         yield client
+
+
+@pytest.fixture
+def recorded() -> Iterator[RecordingClock]:
+    """Real waits (not the testing zeros), recorded instead of slept."""
+    clock = RecordingClock(seed=7)
+    previous = set_clock(clock)
+    set_testing(False)
+    yield clock
+    set_testing(True)
+    set_clock(previous)
+
+
+@pytest.fixture
+def manual() -> Iterator[ManualClock]:
+    """Real waits that last until the test calls ``advance``."""
+    clock = ManualClock(seed=7)
+    previous = set_clock(clock)
+    set_testing(False)
+    yield clock
+    set_testing(True)
+    set_clock(previous)
+
+
+@pytest.fixture
+def job_waits(fake: FakePackageX, monkeypatch: pytest.MonkeyPatch) -> JobWaits:
+    clock = JobWaits(fake)
+    monkeypatch.setattr(packagex_async._waiting, "asyncio", clock)
+    return clock

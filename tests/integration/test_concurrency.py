@@ -11,13 +11,18 @@ import pytest
 from packagex_async import InternalServerError, NotFoundError, PackageX, PaginationError
 from packagex_async.testing import FakePackageX
 
+from .conftest import before
 
-class InFlight:
-    """Counts the requests a session has open at once, through aiohttp's tracing."""
+
+class Open:
+    """Counts the requests a session has open now, through aiohttp's tracing.
+
+    Peaks are counted by the fake as it serves (``fake.peak_in_flight``); this is the
+    client's side, to see that leaving a loop early leaves no request open.
+    """
 
     def __init__(self) -> None:
         self.now = 0
-        self.peak = 0
         self.config = aiohttp.TraceConfig()
         self.config.on_request_start.append(self._start)
         self.config.on_request_end.append(self._end)
@@ -25,7 +30,6 @@ class InFlight:
 
     async def _start(self, *_: object) -> None:
         self.now += 1
-        self.peak = max(self.peak, self.now)
 
     async def _end(self, *_: object) -> None:
         self.now -= 1
@@ -70,31 +74,49 @@ async def test_exports_fan_out_too(big: FakePackageX) -> None:
     assert len(set(got)) == 95
 
 
+def hold_pages(fake: FakePackageX, pages: range) -> None:
+    for page in pages:
+        fake.hold("list_batches", page=page)
+
+
+def release_pages(fake: FakePackageX, pages: range) -> None:
+    for page in pages:
+        fake.release("list_batches", page=page)
+
+
 async def test_at_most_n_requests_are_in_flight(big: FakePackageX) -> None:
-    big.faults.latency("list_batches", 0.03)
-    counter = InFlight()
+    hold_pages(big, range(2, 6))  # the first window after page 1, until all four are in
 
-    async with aiohttp.ClientSession(trace_configs=[counter.config]) as session:
-        px = PackageX(big.api_key, base_url=big.url, session=session)
-        got = [b async for b in px.batches.list(limit=50, concurrency=4)]
+    async with PackageX(big.api_key, base_url=big.url) as px:
 
-    assert len(got) == 1_000
-    assert counter.peak == 4
+        async def read_all() -> list[str]:
+            return [b.id async for b in px.batches.list(limit=50, concurrency=4)]
+
+        reading = asyncio.ensure_future(read_all())
+        await before(big.until_in_flight("list_batches", 4), reading)
+        release_pages(big, range(2, 6))
+        got = await reading
+
+    assert got == [b["id"] for b in big.batches]
+    assert big.peak_in_flight("list_batches") == 4
 
 
 async def test_leaving_early_cancels_the_pages_in_flight(big: FakePackageX) -> None:
-    big.faults.latency("list_batches", 0.2)
-    counter = InFlight()
+    hold_pages(big, range(2, 10))  # pages 2 to 9: the full window of eight
+    client = Open()
 
-    async with aiohttp.ClientSession(trace_configs=[counter.config]) as session:
+    async with aiohttp.ClientSession(trace_configs=[client.config]) as session:
         px = PackageX(big.api_key, base_url=big.url, session=session)
         async with px.batches.list(limit=10, concurrency=8) as paginator:
             async for batch in paginator:
+                if batch.id == big.batches[9]["id"]:  # the last item of page 1
+                    await big.until_in_flight("list_batches", 8)
+                    big.release("list_batches", page=2)
                 if batch.id == big.batches[10]["id"]:  # the first item of page 2
                     break
         assert sdk_tasks_pending() == []
-        assert counter.now == 0
-        assert counter.peak == 8
+        assert client.now == 0
+        assert big.peak_in_flight("list_batches") == 8
 
 
 async def test_a_list_that_changes_mid_walk_is_reported(big: FakePackageX) -> None:
@@ -150,15 +172,17 @@ async def test_retrieve_many_fail_fast_raises_and_cancels_the_rest(big: FakePack
 
 
 async def test_retrieve_many_bounds_its_concurrency(big: FakePackageX) -> None:
-    big.faults.latency("retrieve_batch", 0.02)
-    counter = InFlight()
+    big.hold("retrieve_batch")
+    ids = [b["id"] for b in big.batches[:30]]
 
-    async with aiohttp.ClientSession(trace_configs=[counter.config]) as session:
-        px = PackageX(big.api_key, base_url=big.url, session=session)
-        results = await px.batches.retrieve_many([b["id"] for b in big.batches[:30]], concurrency=6)
+    async with PackageX(big.api_key, base_url=big.url) as px:
+        many = asyncio.ensure_future(px.batches.retrieve_many(ids, concurrency=6))
+        await before(big.until_in_flight("retrieve_batch", 6), many)
+        big.release("retrieve_batch")
+        results = await many
 
-    assert all(r.ok for r in results)
-    assert counter.peak == 6
+    assert [r.unwrap().id for r in results] == ids
+    assert big.peak_in_flight("retrieve_batch") == 6
 
 
 @pytest.mark.parametrize(

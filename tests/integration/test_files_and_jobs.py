@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,8 @@ from packagex_async import (
 )
 from packagex_async.testing import FakePackageX
 
+from .conftest import JobWaits
+
 
 async def plain_get(url: str) -> bytes:
     """The file as storage serves it, fetched without any SDK code."""
@@ -43,56 +44,61 @@ def assert_key_never_reached_storage(fake: FakePackageX) -> None:
 # --- waiting -----------------------------------------------------------------------------
 
 
+# ``job_waits``: wait()'s sleeps move the fake's clock, so jobs move by its schedule.
+STEP = 10.0  # seconds per job status; polls every 4 s see each status at least twice
+POLL = {"poll_interval": 4.0, "max_poll_interval": 4.0}
+
+
 async def test_wait_returns_the_completed_batch_and_reports_progress(
-    fake: FakePackageX, px: PackageX
+    fake: FakePackageX, px: PackageX, job_waits: JobWaits
 ) -> None:
-    job = fake.add_batch(status="queued", final_status="completed", step_seconds=0.05)
+    job = fake.add_batch(status="queued", final_status="completed", step_seconds=STEP)
     seen: list[Batch] = []
 
-    batch = await px.batches.wait(
-        job["id"], timeout=10, poll_interval=0.01, on_progress=seen.append
-    )
+    batch = await px.batches.wait(job["id"], timeout=100, on_progress=seen.append, **POLL)
 
     assert batch.status is BatchStatus.COMPLETED
-    statuses = [str(b.status) for b in seen]
-    assert statuses[-1] == "completed"
-    assert "processing" in statuses
-    assert statuses.index("processing") < statuses.index("completed")
+    polls = ["queued"] * 3 + ["processing"] * 2 + ["completed"]  # at 0, 4, 8 | 12, 16 | 20
+    assert [str(b.status) for b in seen] == polls
+    assert job_waits.sleeps == [4.0] * 5
 
 
 @pytest.mark.parametrize("final", ["failed", "timed_out", "expired"])
 async def test_wait_returns_other_final_statuses_too(
-    fake: FakePackageX, px: PackageX, final: str
+    fake: FakePackageX, px: PackageX, job_waits: JobWaits, final: str
 ) -> None:
-    job = fake.add_batch(status="queued", final_status=final, step_seconds=0.02)
+    job = fake.add_batch(status="queued", final_status=final, step_seconds=STEP)
 
-    batch = await px.batches.wait(job["id"], timeout=10, poll_interval=0.01)
+    batch = await px.batches.wait(job["id"], timeout=100, **POLL)
 
     assert batch.status == final
+    assert job_waits.now == 20.0
 
 
-async def test_wait_for_an_export(fake: FakePackageX, px: PackageX) -> None:
-    job = fake.add_export(status="queued", final_status="completed", step_seconds=0.03, rows=12)
+async def test_wait_for_an_export(fake: FakePackageX, px: PackageX, job_waits: JobWaits) -> None:
+    job = fake.add_export(status="queued", final_status="completed", step_seconds=STEP, rows=12)
     polled: list[Export] = []
 
-    export = await px.exports.wait(
-        job["id"], timeout=10, poll_interval=0.01, on_progress=polled.append
-    )
+    export = await px.exports.wait(job["id"], timeout=100, on_progress=polled.append, **POLL)
 
     assert export.status == "completed"
-    assert len(polled) >= 2
+    polls = ["queued"] * 3 + ["processing"] * 2 + ["completed"]
+    assert [str(e.status) for e in polled] == polls
 
 
 async def test_wait_gives_up_at_its_timeout_with_the_last_state(
-    fake: FakePackageX, px: PackageX
+    fake: FakePackageX, px: PackageX, job_waits: JobWaits
 ) -> None:
     job = fake.add_batch(status="queued", final_status="completed", step_seconds=30)
-    started = time.monotonic()
 
     with pytest.raises(WaitTimeoutError, match=r"is still queued after 0\.3s") as caught:
         await px.batches.wait(job["id"], timeout=0.3, poll_interval=0.05)
 
-    assert 0.3 <= time.monotonic() - started < 2
+    # Polls 0.05 s apart, growing by half; the last sleep is cut to end at the deadline.
+    assert job_waits.sleeps == pytest.approx([0.05, 0.075, 0.1125, 0.0625])
+    assert job_waits.now == pytest.approx(0.3)
+    # Each poll may take only the time left: 0.3 s, then less after each sleep.
+    assert job_waits.poll_timeouts[:4] == pytest.approx([0.3, 0.25, 0.175, 0.0625])
     assert isinstance(caught.value.last, Batch)
     assert caught.value.last.status == "queued"
 
@@ -301,25 +307,32 @@ async def test_a_file_that_is_not_what_it_claims_is_a_validation_error(
         [row async for row in px.exports.rows(job["id"], format="json")]
 
 
-async def test_wait_is_bounded_even_when_the_api_stalls(fake: FakePackageX) -> None:
+async def test_wait_is_bounded_even_when_the_api_stalls(
+    fake: FakePackageX, job_waits: JobWaits
+) -> None:
     job = fake.add_batch(status="queued", final_status="completed", step_seconds=30)
-    fake.faults.script("retrieve_batch", ["ok", "stall", "stall", "stall"])
-    started = time.monotonic()
+    fake.faults.script("retrieve_batch", ["ok", "stall:3600", "stall:3600", "stall:3600"])
 
-    async with PackageX(fake.api_key, base_url=fake.url, timeout=5) as px:
+    async with PackageX(fake.api_key, base_url=fake.url, timeout=3600) as px:
         with pytest.raises(WaitTimeoutError, match="is still queued after 0.5s") as caught:
             await px.batches.wait(job["id"], timeout=0.5, poll_interval=0.05)
 
-    assert time.monotonic() - started < 1.5
+    # The stalled poll was given the time left (0.5 s - 0.05 s), not the client's hour.
+    assert job_waits.sleeps == [0.05]
+    assert job_waits.poll_timeouts == pytest.approx([0.5, 0.45])
     assert caught.value.last is not None
+    assert caught.value.last.status == "queued"
+    await fake.until_in_flight("retrieve_batch", 0)  # the stalled request was let go
 
 
-async def test_wait_without_any_answer_says_so(fake: FakePackageX) -> None:
+async def test_wait_without_any_answer_says_so(fake: FakePackageX, job_waits: JobWaits) -> None:
     job = fake.add_batch(status="queued", final_status="completed", step_seconds=30)
-    fake.faults.script("retrieve_batch", ["stall"])
+    fake.faults.script("retrieve_batch", ["stall:3600"])
 
-    async with PackageX(fake.api_key, base_url=fake.url, timeout=5) as px:
+    async with PackageX(fake.api_key, base_url=fake.url, timeout=3600) as px:
         with pytest.raises(WaitTimeoutError, match="had no answer after 0.3s") as caught:
             await px.batches.wait(job["id"], timeout=0.3)
 
     assert caught.value.last is None
+    assert job_waits.poll_timeouts == [0.3]
+    assert job_waits.sleeps == []

@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
-import time
-from collections.abc import Iterator
 
 import aiohttp
 import pytest
 
 from packagex_async import InternalServerError, NotFoundError, PackageX
-from packagex_async.testing import FakePackageX, set_testing
+from packagex_async.testing import FakePackageX
+
+from .conftest import ManualClock, before, expected_backoff
 
 
 def in_use(px: PackageX) -> int:
@@ -37,26 +37,14 @@ def sdk_tasks() -> list[asyncio.Task[object]]:
     ]
 
 
-async def until_requested(fake: FakePackageX, route: str, count: int = 1) -> None:
-    while sum(1 for r in fake.requests if r.route == route) < count:  # noqa: ASYNC110
-        await asyncio.sleep(0.005)
-
-
-@pytest.fixture
-def real_waits() -> Iterator[None]:
-    set_testing(False)
-    yield
-    set_testing(True)
-
-
 def test_a_client_built_outside_any_loop_works_inside_one() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))  # the fake serves on this very socket: no port race
+    port = listening.getsockname()[1]
     px = PackageX("px_test_key_0123456789", base_url=f"http://127.0.0.1:{port}")
 
     async def use() -> str:
-        async with FakePackageX(batches=2, port=port) as fake, px:
+        async with FakePackageX(batches=2, sock=listening) as fake, px:
             return (await px.batches.retrieve(fake.batches[0]["id"])).id
 
     assert px._shared._session is None
@@ -98,7 +86,7 @@ async def test_cancelling_mid_request_leaks_nothing(fake: FakePackageX) -> None:
 
     async with PackageX(fake.api_key, base_url=fake.url) as px:
         task = asyncio.create_task(px.batches.retrieve(fake.batches[0]["id"]))
-        await until_requested(fake, "retrieve_batch")
+        await before(fake.until_received("retrieve_batch"), task)  # now stalled at the fake
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
@@ -107,32 +95,44 @@ async def test_cancelling_mid_request_leaks_nothing(fake: FakePackageX) -> None:
         assert (await px.batches.retrieve(fake.batches[1]["id"])).id == fake.batches[1]["id"]
 
 
-async def test_cancelling_mid_backoff_returns_at_once(fake: FakePackageX, real_waits: None) -> None:
+async def test_cancelling_mid_backoff_returns_at_once(
+    fake: FakePackageX, manual: ManualClock
+) -> None:
     fake.faults.script("retrieve_batch", ["500"])
 
     async with PackageX(
         fake.api_key, base_url=fake.url, retry_initial_delay=20, retry_max_delay=20
     ) as px:
         task = asyncio.create_task(px.batches.retrieve(fake.batches[0]["id"]))
-        await until_requested(fake, "retrieve_batch")
-        await asyncio.sleep(0.05)
-        started = time.monotonic()
+        await before(manual.until_sleeping(1), task)  # the 500 came: the backoff has begun
+        assert manual.waits == expected_backoff(7, [20.0])
+        assert in_use(px) == 0  # no connection is held while waiting
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert time.monotonic() - started < 1
+        assert manual.sleeping == 0
+        assert manual.now == 0  # returned without any of the backoff passing
         assert in_use(px) == 0
+        assert sdk_tasks() == []
+
+    assert sum(1 for r in fake.requests if r.route == "retrieve_batch") == 1  # never retried
+
+
+def hold_pages(fake: FakePackageX, pages: range) -> None:
+    for page in pages:
+        fake.hold("list_batches", page=page)
 
 
 async def test_cancelling_mid_iteration_cancels_the_pages_in_flight(fake: FakePackageX) -> None:
-    fake.faults.latency("list_batches", 0.3)
+    hold_pages(fake, range(2, 10))  # the eight pages fetched after the first
 
     async def read_all(px: PackageX) -> int:
         return len([b async for b in px.batches.list(limit=5, concurrency=8)])
 
     async with PackageX(fake.api_key, base_url=fake.url) as px:
         task = asyncio.create_task(read_all(px))
-        await until_requested(fake, "list_batches", count=3)
+        await before(fake.until_in_flight("list_batches", 8), task)
+        assert in_use(px) == 8
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
@@ -141,13 +141,14 @@ async def test_cancelling_mid_iteration_cancels_the_pages_in_flight(fake: FakePa
 
 
 async def test_break_then_aclose_cancels_the_pages_in_flight(fake: FakePackageX) -> None:
-    fake.faults.latency("list_batches", 0.3)
+    hold_pages(fake, range(3, 10))  # pages 1 and 2 come back, 3 to 9 stay in flight
 
     async with PackageX(fake.api_key, base_url=fake.url) as px:
         paginator = px.batches.list(limit=5, concurrency=8)
         async for page in paginator.pages():
             if page.pagination.page == 2:
                 break
+        await fake.until_in_flight("list_batches", 7)
         assert sdk_tasks() != []
         await paginator.aclose()
         assert sdk_tasks() == []
@@ -156,8 +157,7 @@ async def test_break_then_aclose_cancels_the_pages_in_flight(fake: FakePackageX)
 
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="asyncio.TaskGroup needs Python 3.11")
 async def test_a_task_group_of_fetches_cancels_cleanly(fake: FakePackageX) -> None:
-    fake.faults.latency("retrieve_batch", 0.5)
-    fake.faults.latency("retrieve_export", 0.0)
+    fake.hold("retrieve_batch")  # only the missing export ever answers
 
     async with PackageX(fake.api_key, base_url=fake.url) as px:
         with pytest.raises(ExceptionGroup) as caught:  # noqa: F821 (3.11+ builtin)
@@ -203,22 +203,17 @@ async def test_200_tasks_share_one_client_within_its_connection_limit() -> None:
 
 
 async def test_the_owned_connector_honours_connection_limit(fake: FakePackageX) -> None:
-    fake.faults.latency("retrieve_batch", 0.05)
+    fake.hold("retrieve_batch")
 
     async with PackageX(fake.api_key, base_url=fake.url, connection_limit=3) as px:
-        busiest = 0
+        work = asyncio.gather(*(px.batches.retrieve(b["id"]) for b in fake.batches[:12]))
+        await before(fake.until_in_flight("retrieve_batch", 3), work)
+        assert in_use(px) == 3
+        fake.release("retrieve_batch")
+        batches = await work
 
-        async def retrieve(batch_id: str) -> None:
-            nonlocal busiest
-            task = asyncio.ensure_future(px.batches.retrieve(batch_id))
-            while not task.done():
-                busiest = max(busiest, in_use(px))
-                await asyncio.sleep(0.01)
-            await task
-
-        await asyncio.gather(*(retrieve(b["id"]) for b in fake.batches[:12]))
-
-    assert busiest == 3
+    assert [b.id for b in batches] == [b["id"] for b in fake.batches[:12]]
+    assert fake.peak_in_flight("retrieve_batch") == 3
 
 
 async def test_a_server_error_during_load_does_not_poison_other_tasks(fake: FakePackageX) -> None:

@@ -7,9 +7,9 @@ class after exactly ``max_retries + 1`` attempts.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -24,17 +24,12 @@ from packagex_async import (
     PackageXError,
     RateLimitError,
 )
+from packagex_async._http._clock import RecordingClock
 from packagex_async.testing import FakePackageX, set_testing
 
+from .conftest import ManualClock, before, expected_backoff
+
 FAULT_KINDS = ["500", "502", "503", "429", "reset", "truncate", "stall", "invalid_json"]
-
-
-@pytest.fixture
-def real_waits() -> Iterator[None]:
-    """Turn backoff waits back on for tests that measure them."""
-    set_testing(False)
-    yield
-    set_testing(True)
 
 
 @pytest.fixture
@@ -108,8 +103,8 @@ async def test_a_reset_connection_is_retried_then_reported(
 
     ours = [r for r in debug_logs.records if r.levelno == logging.INFO and "retry" in r.msg]
     assert len(ours) == 2
-    # aiohttp itself re-sends a GET once when a connection drops, under our retries.
-    assert 3 <= attempts(fake, "retrieve_batch") <= 6
+    # aiohttp's own silent resend of a dropped GET is off on the client's session.
+    assert attempts(fake, "retrieve_batch") == 3
 
 
 @pytest.mark.parametrize("kind", ["500", "reset", "truncate", "stall", "502", "invalid_json"])
@@ -130,30 +125,31 @@ async def test_client_errors_are_not_retried(fake: FakePackageX, px: PackageX) -
 
 
 async def test_retry_after_is_waited_even_past_the_backoff_ceiling(
-    fake: FakePackageX, real_waits: None
+    fake: FakePackageX, recorded: RecordingClock
 ) -> None:
     fake.faults.script("retrieve_batch", ["429:1"])
 
     async with PackageX(fake.api_key, base_url=fake.url, retry_max_delay=0.05) as px:
         await px.batches.retrieve(fake.batches[0]["id"])
 
-    first, second = request_times(fake, "retrieve_batch")
-    assert second - first >= 0.95
+    assert recorded.waits == [1.0]  # the server's second, not the 0.05 s ceiling
+    assert attempts(fake, "retrieve_batch") == 2
 
 
-async def test_retry_after_on_503_is_honoured(fake: FakePackageX, real_waits: None) -> None:
+async def test_retry_after_on_503_is_honoured(fake: FakePackageX, recorded: RecordingClock) -> None:
     fake.faults.script("retrieve_export", ["503:1"])
 
     async with PackageX(fake.api_key, base_url=fake.url, retry_max_delay=0.05) as px:
         await px.exports.retrieve(fake.exports[0]["id"])
 
-    first, second = request_times(fake, "retrieve_export")
-    assert second - first >= 0.95
+    assert recorded.waits == [1.0]
+    assert attempts(fake, "retrieve_export") == 2
 
 
-async def test_retry_after_beyond_the_cap_is_raised_not_slept(fake: FakePackageX) -> None:
+async def test_retry_after_beyond_the_cap_is_raised_not_slept(
+    fake: FakePackageX, recorded: RecordingClock
+) -> None:
     fake.faults.script("retrieve_batch", ["429:600"])
-    started = time.monotonic()
 
     async with PackageX(fake.api_key, base_url=fake.url) as px:
         with pytest.raises(RateLimitError) as caught:
@@ -162,53 +158,77 @@ async def test_retry_after_beyond_the_cap_is_raised_not_slept(fake: FakePackageX
     assert caught.value.retry_after == 600
     assert "600" in str(caught.value)
     assert attempts(fake, "retrieve_batch") == 1
-    assert time.monotonic() - started < 5
+    assert recorded.waits == []
 
 
 async def test_a_429_pauses_every_request_of_the_client(
-    fake: FakePackageX, real_waits: None
+    fake: FakePackageX, manual: ManualClock
 ) -> None:
     fake.faults.script("retrieve_batch", ["429:1"])
 
     async with PackageX(fake.api_key, base_url=fake.url) as px:
         throttled = asyncio.create_task(px.batches.retrieve(fake.batches[0]["id"]))
-        while attempts(fake, "retrieve_batch") == 0:  # noqa: ASYNC110 (polling the fake's log)
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.05)
-        await px.exports.retrieve(fake.exports[0]["id"])
+        await before(manual.until_sleeping(1), throttled)  # the 429 came: its retry waits
+        other = asyncio.create_task(px.exports.retrieve(fake.exports[0]["id"]))
+        await before(manual.until_sleeping(2), other)  # a request of another kind waits too
+
+        assert manual.waits == [1.0, 1.0]
+        assert attempts(fake, "retrieve_export") == 0
+        manual.advance(1.0)
         await throttled
+        await other
 
-    [throttled_at, _] = request_times(fake, "retrieve_batch")
-    [other_at] = request_times(fake, "retrieve_export")
-    assert other_at - throttled_at >= 0.95
+    assert manual.waits == [1.0, 1.0]  # neither waited again once the pause was over
+    assert attempts(fake, "retrieve_batch") == 2
+    assert attempts(fake, "retrieve_export") == 1
 
 
-async def test_the_client_rate_limit_spaces_concurrent_requests(fake: FakePackageX) -> None:
+async def test_the_client_rate_limit_spaces_concurrent_requests(
+    fake: FakePackageX, manual: ManualClock
+) -> None:
     async with PackageX(fake.api_key, base_url=fake.url, rate_limit=20) as px:
         ids = [b["id"] for b in fake.batches[:21]]
-        await asyncio.gather(*(px.batches.retrieve(i) for i in ids))
+        work = asyncio.gather(*(px.batches.retrieve(i) for i in ids))
+        await before(manual.until_sleeping(20), work)
+        assert manual.waits == pytest.approx([n / 20 for n in range(1, 21)])
+        for step in range(1, 21):  # each 1/20 s lets exactly one more request out
+            await before(fake.until_received("retrieve_batch", step), work)
+            assert manual.sleeping == 21 - step
+            manual.advance(1 / 20)
+        await work
 
-    times = sorted(request_times(fake, "retrieve_batch"))
-    assert times[-1] - times[0] >= 20 / 20 * 0.95
+    assert attempts(fake, "retrieve_batch") == 21
+    assert manual.now == pytest.approx(1.0)
 
 
-async def test_the_client_rate_limit_keeps_under_the_servers_limit() -> None:
+async def test_the_client_rate_limit_keeps_under_the_servers_limit(manual: ManualClock) -> None:
     async with (
         FakePackageX(batches=5, rate_limit=10) as fake,
         PackageX(fake.api_key, base_url=fake.url, rate_limit=8, max_retries=0) as px,
     ):
-        await asyncio.gather(*(px.batches.retrieve(fake.batches[0]["id"]) for _ in range(16)))
+        wanted = fake.batches[0]["id"]
+        work = asyncio.gather(*(px.batches.retrieve(wanted) for _ in range(16)))
+        for sent in range(1, 17):  # the client's time and the server's move together
+            await before(fake.until_received("retrieve_batch", sent), work)
+            manual.advance(1 / 8)
+            fake.clock.advance(1 / 8)
+        batches = await work  # max_retries=0: a single 429 would have raised
+
+    assert [b.id for b in batches] == [wanted] * 16
+    times = request_times(fake, "retrieve_batch")
+    assert len(times) == 16
+    assert all(later - earlier >= 1 / 8 for earlier, later in itertools.pairwise(times))
 
 
 async def test_a_stall_is_cut_by_the_timeout_and_retried(fake: FakePackageX) -> None:
-    fake.faults.script("retrieve_batch", ["stall"])
-    started = time.monotonic()
+    fake.faults.script("retrieve_batch", ["stall:3600"])  # only a timeout can end it
 
     async with PackageX(fake.api_key, base_url=fake.url, timeout=0.3) as px:
-        await px.batches.retrieve(fake.batches[0]["id"])
+        batch = await px.batches.retrieve(fake.batches[0]["id"])
 
-    assert 0.3 <= time.monotonic() - started < 5
+    assert batch.id == fake.batches[0]["id"]
     assert attempts(fake, "retrieve_batch") == 2
+    await fake.until_in_flight("retrieve_batch", 0)  # the stalled request was let go
 
 
 async def test_a_failed_page_is_fetched_again_never_skipped(fake: FakePackageX) -> None:
@@ -276,25 +296,27 @@ async def test_the_key_is_in_no_log_record_and_no_error_text(
 
 
 async def test_a_429_without_retry_after_uses_the_backoff(
-    fake: FakePackageX, real_waits: None
+    fake: FakePackageX, recorded: RecordingClock
 ) -> None:
     fake.faults.script("retrieve_batch", ["429:none"])
 
     async with PackageX(fake.api_key, base_url=fake.url, retry_initial_delay=0.4) as px:
         await px.batches.retrieve(fake.batches[0]["id"])
 
-    first, second = request_times(fake, "retrieve_batch")
-    assert 0.2 <= second - first < 0.9
+    assert recorded.waits == expected_backoff(7, [0.4])
+    assert attempts(fake, "retrieve_batch") == 2
 
 
-async def test_set_testing_skips_waits_but_keeps_the_attempts(fake: FakePackageX) -> None:
+async def test_set_testing_skips_waits_but_keeps_the_attempts(
+    fake: FakePackageX, recorded: RecordingClock
+) -> None:
+    set_testing(True)  # the fixture turned it off; it turns it back on afterwards too
     fake.faults.script("retrieve_batch", ["429:3", "503:3"])
-    started = time.monotonic()
 
     async with PackageX(fake.api_key, base_url=fake.url) as px:
         await px.batches.retrieve(fake.batches[0]["id"])
 
-    assert time.monotonic() - started < 1
+    assert recorded.waits == [0, 0]  # asked for 3 s twice: both waits are zero
     assert attempts(fake, "retrieve_batch") == 3
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import json
-import time
+import math
 from typing import Any
 
 import aiohttp
@@ -60,10 +60,11 @@ async def test_retry_after_in_seconds(
 
 async def test_retry_after_as_an_http_date(fake: FakePackageX, http: aiohttp.ClientSession) -> None:
     fake.faults.script("list_batches", ["429:date"])
+    fake.clock.advance(86_400)  # the date follows the fake's clock, not the wall clock
     status, _, headers = await _get(http, fake)
     when = email.utils.parsedate_to_datetime(headers["Retry-After"]).timestamp()
     assert status == 429
-    assert time.time() - 1 <= when <= time.time() + 3
+    assert when == math.floor(fake.requests[-1].time + 2)  # HTTP dates are whole seconds
 
 
 async def test_429_without_retry_after(fake: FakePackageX, http: aiohttp.ClientSession) -> None:
@@ -102,7 +103,6 @@ async def test_stall_outlasts_a_client_timeout(
     fake: FakePackageX, http: aiohttp.ClientSession
 ) -> None:
     fake.faults.script("retrieve_batch", ["stall"])
-    started = time.monotonic()
     with pytest.raises(asyncio.TimeoutError):
         await _get(
             http,
@@ -110,37 +110,38 @@ async def test_stall_outlasts_a_client_timeout(
             f"/v1/batches/{fake.batches[0]['id']}",
             timeout=aiohttp.ClientTimeout(total=0.3),
         )
-    assert time.monotonic() - started < 5
+    # The stall (30 s) outlasted the client; it ends once the client has gone.
+    await fake.until_in_flight("retrieve_batch", 0)
+    assert fake.faults.injected == [("retrieve_batch", None, "stall")]
 
 
 async def test_short_stall_then_the_real_answer(
     fake: FakePackageX, http: aiohttp.ClientSession
 ) -> None:
-    fake.faults.script("list_batches", ["stall:0.2"])
-    started = time.monotonic()
-    status, body = await call(http, fake, "/v1/batches")
+    fake.faults.script("list_batches", ["stall:3600"], page=2)
+    stalled = asyncio.ensure_future(call(http, fake, "/v1/batches", {"page": "2"}))
+    await fake.until_received("list_batches")
+    assert (await call(http, fake, "/v1/batches"))[0] == 200  # another request, answered
+    assert fake.in_flight("list_batches") == 1  # while the stalled one is still held
+    assert not stalled.done()
+    fake.clock.advance(3600)  # the stall's hour passes on the fake's clock
+    status, body = await stalled
     assert status == 200
     assert len(body["data"]) == 25
-    assert time.monotonic() - started >= 0.15
 
 
 async def test_close_does_not_wait_for_a_stall(http: aiohttp.ClientSession) -> None:
     fake = FakePackageX()
     await fake.start()
-    fake.faults.script("list_batches", ["stall"])
+    fake.faults.script("list_batches", ["stall:3600"])
     request = asyncio.ensure_future(_get(http, fake))
-    for _ in range(500):
-        if fake.requests:
-            break
-        await asyncio.sleep(0.01)
-    started = time.monotonic()
+    await fake.until_received("list_batches")
     await fake.close()
-    assert time.monotonic() - started < 5
-    try:
-        status = (await request)[0]
-    except aiohttp.ClientError:
-        status = 0
-    assert status in (0, 503)
+    status, body, _ = await request
+    # Woken by close, the stall answers at once: aiohttp's shutdown would have cut a
+    # handler still waiting (after SHUTDOWN_TIMEOUT) without any response.
+    assert status == 503
+    assert json.loads(body)["code"] == "shutting_down"
 
 
 async def test_invalid_json_is_a_200_that_does_not_parse(
@@ -245,15 +246,19 @@ async def test_error_rate_bounds(
 
 
 async def test_latency(fake: FakePackageX, http: aiohttp.ClientSession) -> None:
-    fake.faults.latency("list_batches", 0.3, page=2)
-    started = time.monotonic()
-    await call(http, fake, "/v1/batches")
-    fast = time.monotonic() - started
-    started = time.monotonic()
-    await call(http, fake, "/v1/batches", {"page": "2"})
-    slow = time.monotonic() - started
-    assert slow >= 0.25
-    assert fast < slow
+    fake.faults.latency("list_batches", 3600, page=2)
+    slow = asyncio.ensure_future(call(http, fake, "/v1/batches", {"page": "2"}))
+    await fake.until_received("list_batches")
+    assert (await call(http, fake, "/v1/batches"))[0] == 200  # page 1: no latency
+    assert fake.in_flight("list_batches") == 1  # page 2 is still waiting
+    assert not slow.done()
+    fake.clock.advance(3000)
+    assert (await call(http, fake, "/v1/exports", {"page": "2"}))[0] == 200  # other route
+    assert fake.in_flight("list_batches") == 1  # 3000 s in: still waiting
+    fake.clock.advance(600)
+    status, body = await slow
+    assert status == 200
+    assert body["pagination"]["page"] == 2
 
 
 async def test_clear_forgets_every_rule(fake: FakePackageX, http: aiohttp.ClientSession) -> None:
@@ -314,3 +319,55 @@ def test_unknown_routes_are_refused() -> None:
         faults.drift("retrieve_batch", after_page=1, insert=1)
     with pytest.raises(ValueError, match="rate"):
         faults.error_rate("storage", 1.5)
+
+
+# --- requests in flight: counted by the fake, held until released ---------------------
+
+
+async def test_a_hold_keeps_requests_in_flight_until_released(
+    fake: FakePackageX, http: aiohttp.ClientSession
+) -> None:
+    fake.hold("retrieve_batch")
+    ids = [b["id"] for b in fake.batches[:3]]
+    held = [asyncio.ensure_future(call(http, fake, f"/v1/batches/{i}")) for i in ids]
+    await fake.until_in_flight("retrieve_batch", 3)
+    assert (await call(http, fake, "/v1/batches"))[0] == 200  # other routes pass
+    assert fake.in_flight("retrieve_batch") == 3
+    assert not any(request.done() for request in held)
+    fake.release("retrieve_batch")
+    assert [(await request)[1]["data"]["id"] for request in held] == ids
+    assert fake.in_flight("retrieve_batch") == 0
+    assert (await call(http, fake, f"/v1/batches/{ids[0]}"))[0] == 200  # no longer held
+    assert fake.peak_in_flight("retrieve_batch") == 3
+    assert fake.peak_in_flight("list_batches") == 1
+    assert fake.peak_in_flight("retrieve_export") == 0
+
+
+async def test_a_hold_for_one_page(fake: FakePackageX, http: aiohttp.ClientSession) -> None:
+    fake.hold("list_batches", page=2)
+    second = asyncio.ensure_future(call(http, fake, "/v1/batches", {"page": "2"}))
+    await fake.until_received("list_batches")
+    assert (await call(http, fake, "/v1/batches", {"page": "3"}))[0] == 200
+    await fake.until_received("list_batches", 2)
+    assert fake.in_flight("list_batches") == 1
+    fake.release("list_batches", page=2)
+    status, body = await second
+    assert (status, body["pagination"]["page"]) == (200, 2)
+    await fake.until_in_flight("list_batches", 0)
+
+
+async def test_closing_releases_the_held_requests_with_503(http: aiohttp.ClientSession) -> None:
+    fake = FakePackageX(batches=1, exports=0)
+    await fake.start()
+    fake.hold("list_batches")
+    held = asyncio.ensure_future(_get(http, fake))
+    await fake.until_received("list_batches")
+    await fake.close()
+    status, body, _ = await held
+    assert status == 503
+    assert json.loads(body)["code"] == "shutting_down"
+
+
+def test_holds_name_known_routes() -> None:
+    with pytest.raises(ValueError, match="route"):
+        FakePackageX(batches=0, exports=0).hold("list_shipments")

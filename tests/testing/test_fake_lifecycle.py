@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
+import sys
 
 import aiohttp
 import pytest
@@ -71,22 +73,36 @@ async def test_close_with_a_client_still_connected() -> None:
     assert status == 200
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux's SO_REUSEADDR semantics")
 async def test_fixed_ports(http: aiohttp.ClientSession) -> None:
-    async with FakePackageX(batches=0, exports=0) as probe:
-        port = int(probe.url.rsplit(":", 1)[1])
-    async with FakePackageX(batches=0, exports=0, port=port) as fake:
+    # Reserve a port without releasing it: a bound, not listening, SO_REUSEADDR socket
+    # keeps the kernel from handing the port to anyone else's bind(0), while a server
+    # that also sets SO_REUSEADDR (asyncio's default) may listen on it.
+    with socket.socket() as reserved:
+        reserved.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        reserved.bind(("127.0.0.1", 0))
+        port = reserved.getsockname()[1]
+        async with FakePackageX(batches=0, exports=0, port=port) as fake:
+            assert fake.url == f"http://127.0.0.1:{port}"
+            assert (await call(http, fake, "/v1/exports"))[0] == 200
+
+
+async def test_a_socket_of_ones_own(http: aiohttp.ClientSession) -> None:
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    port = listening.getsockname()[1]  # known before the fake starts
+    async with FakePackageX(batches=2, exports=0, sock=listening) as fake:
         assert fake.url == f"http://127.0.0.1:{port}"
-        assert (await call(http, fake, "/v1/exports"))[0] == 200
+        assert (await call(http, fake, "/v1/batches"))[0] == 200
+    assert listening.fileno() == -1  # the fake took it over and closed it
 
 
 async def test_serve_output(capsys: pytest.CaptureFixture[str]) -> None:
     task = asyncio.ensure_future(serve(port=0, batches=0, exports=0, api_key="px_serve"))
     out = ""
-    for _ in range(500):
-        out += capsys.readouterr().out
-        if "API key" in out:
-            break
+    while "API key" not in out:  # serve only prints: read until it has (no time limit here)
         await asyncio.sleep(0.01)
+        out += capsys.readouterr().out
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
