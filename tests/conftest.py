@@ -13,6 +13,7 @@ from aioresponses import aioresponses
 from yarl import URL
 
 from packagex_async import PackageX
+from packagex_async._http._clock import RecordingClock, set_clock
 from packagex_async.testing import set_testing
 
 from .builders import API, KEY
@@ -46,6 +47,17 @@ def _no_backoff_waits() -> Iterator[None]:
     set_testing(True)
     yield
     set_testing(False)
+
+
+@pytest.fixture
+def recorded() -> Iterator[RecordingClock]:
+    """Real waits (not the testing zeros), recorded instead of slept, jitter seeded (7)."""
+    clock = RecordingClock(seed=7)
+    previous = set_clock(clock)
+    set_testing(False)
+    yield clock
+    set_testing(True)
+    set_clock(previous)
 
 
 @pytest.fixture

@@ -103,3 +103,17 @@ async def test_worker_fans_out_with_a_limit(fake: FakePackageX) -> None:
     assert found["batch_missing"] is None
     assert all(found[i] is not None and found[i].id == i for i in ids[:-1])
     assert fake.peak_in_flight("retrieve_batch") == 4  # counted by the server as it served
+
+
+async def test_aiohttp_app_answers_a_bad_status_with_400_json(fake: FakePackageX) -> None:
+    """The query is checked before the answer starts: a 400 in JSON, not a cut stream."""
+    app = load("aiohttp_app").make_app()
+
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        answer = await client.get("/batches.jsonl", params={"status": "complete"})
+        body = await answer.json()
+
+    assert answer.status == 400
+    assert answer.content_type == "application/json"
+    assert "status must be one of" in body["error"]
+    assert [r for r in fake.requests if r.route == "list_batches"] == []

@@ -2,7 +2,7 @@
 
 Time is a dependency the tests control, never a window they measure:
 
-- ``recorded``: the SDK's waits (backoff, ``Retry-After``, the 429 pause, the rate
+- ``recorded`` (from tests/conftest.py): the SDK's waits (backoff, ``Retry-After``, the 429 pause, the rate
   limit) go through a ``RecordingClock``, with real waits on (not ``set_testing``'s
   zeros): each wait is recorded and returns at once, so a schedule is asserted exactly.
 - ``manual``: a ``ManualClock`` whose sleeps last until the test moves time on, so
@@ -143,17 +143,6 @@ async def fake() -> AsyncIterator[FakePackageX]:
 async def px(fake: FakePackageX) -> AsyncIterator[PackageX]:
     async with PackageX(fake.api_key, base_url=fake.url, timeout=5.0) as client:
         yield client
-
-
-@pytest.fixture
-def recorded() -> Iterator[RecordingClock]:
-    """Real waits (not the testing zeros), recorded instead of slept."""
-    clock = RecordingClock(seed=7)
-    previous = set_clock(clock)
-    set_testing(False)
-    yield clock
-    set_testing(True)
-    set_clock(previous)
 
 
 @pytest.fixture

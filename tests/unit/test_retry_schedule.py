@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterator
 
 import pytest
 
 from packagex_async import InternalServerError, PackageX, RateLimitError
-from packagex_async._http._clock import RecordingClock, set_clock
-from packagex_async.testing import set_testing
+from packagex_async._http._clock import RecordingClock
 
 from ..builders import API, KEY, envelope
 from ..conftest import MockAPI
-
-
-@pytest.fixture
-def recorded() -> Iterator[RecordingClock]:
-    """Real waits (not the testing zeros), recorded instead of slept."""
-    fake = RecordingClock(seed=7)
-    previous = set_clock(fake)
-    set_testing(False)
-    yield fake
-    set_testing(True)
-    set_clock(previous)
 
 
 def expected_backoff(seed: int, steps: list[float]) -> list[float]:
