@@ -2,9 +2,10 @@
 
 Time is a dependency the tests control, never a window they measure:
 
-- ``recorded`` (from tests/conftest.py): the SDK's waits (backoff, ``Retry-After``, the 429 pause, the rate
-  limit) go through a ``RecordingClock``, with real waits on (not ``set_testing``'s
-  zeros): each wait is recorded and returns at once, so a schedule is asserted exactly.
+- ``recorded`` (tests/conftest.py): the SDK's waits (backoff, ``Retry-After``, the 429
+  pause, the rate limit) go through a ``RecordingClock``, with real waits on (not
+  ``set_testing``'s zeros): each wait is recorded and returns at once, so a schedule
+  is asserted exactly.
 - ``manual``: a ``ManualClock`` whose sleeps last until the test moves time on, so
   "mid-backoff" or "paused by a 429" is a state the test waits for (``until_sleeping``)
   and then inspects, not a moment it hopes to hit.
