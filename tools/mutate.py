@@ -1,11 +1,14 @@
 """Mutation testing of the request pipeline, retry, pagination checks, argument checks
 and decoding rules: one command, run from the repository root::
 
-    python -m tools.mutate                 # a fresh run (a few minutes on 2 cores)
-    python -m tools.mutate --keep          # reuse mutants/; re-test only changed code
-                                           # and the previous survivors
-    python -m tools.mutate --report        # print the last run's scores, run nothing
-    python -m tools.mutate --show          # ...and the diff of every survivor
+    python -m tools.mutate            # a fresh run: about 10 minutes on 2 cores
+    python -m tools.mutate --keep     # reuse mutants/: test only the mutants of changed
+                                      # functions, then re-test the last survivors
+    python -m tools.mutate --report   # print the last run's scores, run nothing
+    python -m tools.mutate --report --show   # ...with the diff of every survivor
+
+It needs mutmut (``pip install -e ".[dev,mutation]"``) and Linux or macOS (mutmut
+forks).
 
 Options: ``--max-children N`` (default: the number of CPUs) and ``--min-score P``
 (default 90): the command exits 1 when a module scores below ``P`` percent, or when
@@ -17,8 +20,13 @@ of ``pyproject.toml``: mutmut 3 copies the package and the tests to ``mutants/``
 trampoline that calls the original or one mutant, records once which tests reach
 which function, and then runs, for each mutant, only the tests that reach its
 function (fastest first, stopping at the first failure, ``pytest-randomly`` off,
-Hypothesis seeded). A mutant is *killed* when a test fails or times out, *survives*
-when every test passes. ``mutmut browse`` and ``mutmut show <id>`` inspect a run.
+Hypothesis seeded, 20 s per test). That is the per-module test subset: a mutant of
+``_rules`` is judged by the tests that decode, not by the whole suite. Functions and
+methods, ``async def`` included, are mutated (``from __future__`` imports stay
+first); module-level constants and decorated functions are not.
+A mutant is *killed* when a test fails or times out, *survives* when every test
+passes. ``mutmut browse`` and ``mutmut show <id>`` inspect a run. Changing
+``[tool.mutmut]`` makes the next ``--keep`` run start over.
 
 The score of a module is killed / total. Every survivor is listed, with the reason
 it cannot change behaviour, in ``tests/MUTANTS.md``. Not in ``.ci/run``: it takes
@@ -54,7 +62,8 @@ MODULES = (
 """Kept equal to ``only_mutate`` in pyproject.toml (``check_config`` says so if not)."""
 
 # mutmut's exit codes of a mutant's test run (mutmut.stats.status_by_exit_code).
-KILLED_CODES = {1, 3, -24, 24, 152, 255, 36}  # a test failed, pytest errored, or it timed out
+TIMEOUT_CODES = {-24, 24, 152, 255, 36}  # SIGXCPU: over mutmut's time limit
+KILLED_CODES = {1, 3} | TIMEOUT_CODES  # a test failed (1), pytest errored (3), or a timeout
 SURVIVED_CODES = {0}
 
 _MUTMUT = "import sys; from mutmut.__main__ import cli; sys.argv[0] = 'mutmut'; sys.exit(cli())"
@@ -65,6 +74,7 @@ _MUTMUT = "import sys; from mutmut.__main__ import cli; sys.argv[0] = 'mutmut'; 
 class Score:
     module: str
     killed: list[str] = field(default_factory=list)
+    timed_out: int = 0
     survived: list[str] = field(default_factory=list)
     other: dict[str, int | None] = field(default_factory=dict)
 
@@ -88,6 +98,7 @@ def check_config() -> None:
 
 def mutmut(*args: str) -> int:
     """Run mutmut in the repository root, its output going to the terminal."""
+    sys.stdout.flush()
     command = [sys.executable, "-c", _MUTMUT, *args]
     return subprocess.call(command, cwd=ROOT)
 
@@ -102,6 +113,7 @@ def scores() -> list[Score]:
         for name, code in sorted(codes.items(), key=lambda item: _natural(item[0])):
             if code in KILLED_CODES:
                 score.killed.append(name)
+                score.timed_out += code in TIMEOUT_CODES
             elif code in SURVIVED_CODES:
                 score.survived.append(name)
             else:  # not run, no tests, suspicious, segfault: not a kill
@@ -126,9 +138,12 @@ def report(all_scores: list[Score], *, show: bool, min_score: float) -> int:
     """Print the table and the survivors; 1 if a module is below ``min_score`` or a
     survivor is not explained in tests/MUTANTS.md."""
     print()
-    print(f"{'module':<36} {'killed':>7} {'total':>6} {'score':>7}")
+    print(f"{'module':<36} {'killed':>7} {'total':>6} {'score':>7}  (killed by a timeout)")
     for score in all_scores:
-        print(f"{score.module:<36} {len(score.killed):>7} {score.total:>6} {score.percent:>6.1f}%")
+        print(
+            f"{score.module:<36} {len(score.killed):>7} {score.total:>6} "
+            f"{score.percent:>6.1f}%  ({score.timed_out})"
+        )
     killed = sum(len(s.killed) for s in all_scores)
     total = sum(s.total for s in all_scores)
     print(f"{'all':<36} {killed:>7} {total:>6} {100.0 * killed / max(total, 1):>6.1f}%")
@@ -159,7 +174,11 @@ def report(all_scores: list[Score], *, show: bool, min_score: float) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.mutate", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.mutate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--keep", action="store_true", help="reuse mutants/ from the last run")
     parser.add_argument("--report", action="store_true", help="only print the last run's scores")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
