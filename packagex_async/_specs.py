@@ -86,10 +86,11 @@ class ResourceSpec:
     final_statuses: frozenset[str]
     files: tuple[FileSpec, ...]
     filters: tuple[Filter, ...]
+    include_flags: tuple[str, ...] = attrs.field(init=False)
+    """``retrieve``'s ``include_*`` flags, each once, in declaration order."""
 
-    @property
-    def include_flags(self) -> tuple[str, ...]:
-        """``retrieve``'s ``include_*`` flags, each once, in declaration order."""
+    @include_flags.default
+    def _include_flags(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f.flag for f in self.files))
 
     @property
@@ -105,8 +106,16 @@ class ResourceSpec:
         raise PackageXValueError(f"file must be one of {allowed}, got {name!r}")
 
     def include_query(self, arguments: Mapping[str, Any]) -> dict[str, str]:
-        """The query for ``retrieve``'s flags, picked from its ``arguments`` by name."""
-        return {flag: "true" for flag in self.include_flags if check_flag(flag, arguments[flag])}
+        """The query for ``retrieve``'s flags, picked from its ``arguments`` by name.
+
+        Runs on every retrieve: a flag left at its default (``False``) costs one test.
+        """
+        query = {}
+        for flag in self.include_flags:
+            value = arguments[flag]
+            if value is not False and check_flag(flag, value):
+                query[flag] = "true"
+        return query
 
     def filter_query(self, arguments: Mapping[str, Any]) -> dict[str, str]:
         """The query for ``list``'s filters, picked from its ``arguments`` by name."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 import yarl
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._pipeline import Pipeline
 from ._redact import Redactor
@@ -29,13 +30,16 @@ class Api:
     ) -> None:
         self._pipeline = pipeline
         self._base_url = base_url
-        self._headers = dict(headers)
+        # Built once in the form aiohttp merges them in, instead of converted per request.
+        self._headers = CIMultiDictProxy(CIMultiDict(headers))
         self._redactor = redactor
         self._timeout = timeout
 
     async def get(self, path: str, query: Mapping[str, str]) -> dict[str, Any]:
         """GET ``path`` (already percent-encoded) and return the success envelope."""
-        url = yarl.URL(self._base_url + path, encoded=True).with_query(query)
+        url = yarl.URL(self._base_url + path, encoded=True)
+        if query:  # ``with_query({})`` costs as much as building the URL
+            url = url.with_query(query)
         request = Request.api(
             "GET", url, headers=self._headers, redactor=self._redactor, timeout=self._timeout
         )

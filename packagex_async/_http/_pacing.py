@@ -24,6 +24,13 @@ class Pacer:
         self._next_slot = -math.inf
         self._paused_until = -math.inf
 
+    def ready(self) -> bool:
+        """Whether a request may start at once: no rate to keep and no pause running.
+
+        Checked before ``wait_turn`` so that the common case awaits nothing.
+        """
+        return not self._interval and self._paused_until <= clock().monotonic()
+
     async def wait_turn(self) -> None:
         """Return when this request may start."""
         time = clock()

@@ -98,7 +98,8 @@ class Pipeline:
 
     async def _attempt(self, request: Request, read: Read[T], number: int) -> T | Failure:
         session = self._get_session()
-        await self._pacer.wait_turn()
+        if not self._pacer.ready():
+            await self._pacer.wait_turn()
         started = time.perf_counter()
         try:
             response = await session.request(
@@ -178,10 +179,12 @@ async def read_body(
     """The whole body, or ``Rejected`` (too large) once it passes ``limit`` bytes.
 
     With ``cut``, a body past the limit is cut there instead (for error excerpts).
+    Reads with plain awaits, not through ``chunks``: most answers are one chunk,
+    and an async generator's machinery cost more than the read itself.
     """
     parts: list[bytes] = []
     size = 0
-    async for chunk in chunks(request, response):
+    while chunk := await _read_chunk(request, response.content):
         size += len(chunk)
         if size > limit:
             if cut:
@@ -189,20 +192,19 @@ async def read_body(
                 break
             raise Rejected(too_large(request, response.status, limit))
         parts.append(chunk)
-    return b"".join(parts)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 async def chunks(request: Request, response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
     """The body as it arrives; a failure of the library becomes ``Rejected``, raised clean."""
-    content = response.content
-    while True:
-        failure = None
-        try:
-            chunk = await content.read(_CHUNK)
-        except Exception as exc:
-            failure = from_exception(request, exc, reading=True)
-        if failure is not None:
-            raise Rejected(failure)
-        if not chunk:
-            return
+    while chunk := await _read_chunk(request, response.content):
         yield chunk
+
+
+async def _read_chunk(request: Request, content: aiohttp.StreamReader) -> bytes:
+    """The next piece of the body (empty at its end), or ``Rejected``, raised clean."""
+    try:
+        return await content.read(_CHUNK)
+    except Exception as exc:
+        failure = from_exception(request, exc, reading=True)
+    raise Rejected(failure)

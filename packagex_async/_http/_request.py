@@ -7,6 +7,7 @@ fields here, so the pipeline itself has one path for both.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import aiohttp
@@ -18,9 +19,14 @@ from ._redact import Redactor, where
 __all__ = ["Request"]
 
 
-@attrs.frozen
+@attrs.define
 class Request:
-    """One HTTP request, with its already-redacted ``label`` for messages and logs."""
+    """One HTTP request, with its already-redacted ``label`` for messages and logs.
+
+    Treated as immutable once built. Not ``frozen`` on purpose: a frozen attrs
+    ``__init__`` sets each field through ``object.__setattr__``, which made building
+    one cost a microsecond, paid by every call.
+    """
 
     method: str
     url: yarl.URL
@@ -53,17 +59,13 @@ class Request:
         body: bytes | None = None,
         if_unsure: str | None = None,
     ) -> Request:
-        """A request to the API: it carries the key, so it never follows a redirect.
-
-        ``sock_connect`` makes a connect that times out a ``ConnectionTimeoutError``:
-        a request that was certainly not sent, which even a write may resend.
-        """
+        """A request to the API: it carries the key, so it never follows a redirect."""
         return cls(
             method,
             url,
             f"{method} {url.raw_path_qs}",
             redactor,
-            aiohttp.ClientTimeout(total=timeout, sock_connect=timeout),
+            _api_timeout(timeout),
             timeout,
             headers=headers,
             body=body,
@@ -87,3 +89,13 @@ class Request:
             timeout,
             storage=True,
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _api_timeout(seconds: float) -> aiohttp.ClientTimeout:
+    """The API timeout of ``seconds``, built once: a client asks for the same one each time.
+
+    ``sock_connect`` makes a connect that times out a ``ConnectionTimeoutError``:
+    a request that was certainly not sent, which even a write may resend.
+    """
+    return aiohttp.ClientTimeout(total=seconds, sock_connect=seconds)
