@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol, TypeVar
 
 from ._errors import WaitTimeoutError
+from ._http._clock import clock
 
 __all__ = ["HasStatus", "wait_until_final"]
 
@@ -40,20 +41,20 @@ async def wait_until_final(
     on_progress: Callable[[J], object] | None,
 ) -> J:
     """Retrieve until the status is in ``final``; ``WaitTimeoutError`` past ``timeout``."""
-    loop = asyncio.get_running_loop()
-    deadline = math.inf if timeout is None else loop.time() + timeout
+    time = clock()
+    deadline = math.inf if timeout is None else time.monotonic() + timeout
     interval = poll_interval
     job: J | None = None
     while True:
-        job = await _poll(retrieve, deadline - loop.time(), what, job, timeout, final)
+        job = await _poll(retrieve, deadline - time.monotonic(), what, job, timeout, final)
         if on_progress is not None:
             on_progress(job)
         if job.status is not None and str(job.status) in final:
             return job
-        remaining = deadline - loop.time()
+        remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _timed_out(what, job, timeout, final)
-        await asyncio.sleep(min(interval, remaining))
+        await time.sleep(min(interval, remaining))
         interval = min(interval * _GROWTH, max_poll_interval)
 
 
@@ -69,7 +70,7 @@ async def _poll(
     if math.isinf(remaining):
         return await retrieve()
     try:
-        return await asyncio.wait_for(retrieve(), max(remaining, 0.001))
+        return await clock().within(retrieve(), max(remaining, 0.001))
     except asyncio.TimeoutError:
         pass
     raise _timed_out(what, last, timeout, final)

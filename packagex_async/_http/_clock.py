@@ -11,8 +11,12 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 __all__ = ["Clock", "RecordingClock", "clock", "set_clock"]
+
+T = TypeVar("T")
 
 
 class Clock:
@@ -31,6 +35,26 @@ class Clock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+    async def within(self, awaitable: Awaitable[T], seconds: float) -> T:
+        """``awaitable``'s result, or ``asyncio.TimeoutError`` once ``seconds`` pass.
+
+        Not ``asyncio.wait_for``: before Python 3.12 it swallows a cancellation of
+        the caller that arrives just as the awaitable finishes, so a Ctrl-C during
+        ``wait()`` was sometimes lost. Here the caller's cancellation always goes
+        on, and the awaitable is cancelled with it.
+        """
+        task = asyncio.ensure_future(awaitable)
+        task.add_done_callback(_mark_seen)
+        try:
+            done, _ = await asyncio.wait({task}, timeout=seconds)
+        finally:
+            if not task.done():
+                task.cancel()
+        if done:
+            return task.result()
+        await asyncio.wait({task})  # until it has stopped; a cancellation of ours still goes on
+        raise asyncio.TimeoutError
 
 
 class RecordingClock(Clock):
@@ -56,6 +80,12 @@ class RecordingClock(Clock):
         self.waits.append(seconds)
         self._elapsed += max(seconds, 0.0)
         await asyncio.sleep(0)
+
+
+def _mark_seen(task: asyncio.Future[Any]) -> None:
+    """An error of a task left behind by a cancellation is not logged as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 _clock = Clock()

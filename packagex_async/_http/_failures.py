@@ -9,6 +9,8 @@ text that went through the request's redactor, and never the library's exception
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -64,7 +66,7 @@ def from_exception(request: Request, exc: BaseException, *, reading: bool = Fals
     if isinstance(exc, _FINAL_CLIENT_ERRORS):
         return Failure(APIConnectionError(f"{request.label} failed: {detail}"), Reach.FINAL)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        error = APIConnectionError(f"{request.label} could not connect: {detail}")
+        error = APIConnectionError(f"{request.label} could not connect {_connect_detail(exc)}")
         return Failure(error, Reach.NOT_SENT)
     if isinstance(exc, aiohttp.ClientError):
         return Failure(APIConnectionError(f"{request.label} failed: {detail}"), Reach.UNKNOWN)
@@ -72,6 +74,20 @@ def from_exception(request: Request, exc: BaseException, *, reading: bool = Fals
     # not parse, say) is still a failure of this request, never a raw exception.
     error = APIConnectionError(f"{request.label} failed in the HTTP client: {detail}")
     return Failure(error, Reach.FINAL)
+
+
+def _connect_detail(exc: aiohttp.ClientConnectorError) -> str:
+    """``to HOST:PORT: reason``, from the parts, not aiohttp's text (``ssl:default [...]``).
+
+    Host and port come from the URL, which holds no secret (the base URL may not
+    carry credentials, and a storage URL's secret is its query string).
+    """
+    error = exc.os_error
+    if error.errno and not isinstance(error, socket.gaierror):
+        reason = os.strerror(error.errno)  # asyncio's own text repeats the address
+    else:
+        reason = error.strerror or str(error) or type(error).__name__
+    return f"to {exc.host}:{exc.port}: {reason}"
 
 
 def from_status(request: Request, status: int, headers: Mapping[str, str], body: bytes) -> Failure:

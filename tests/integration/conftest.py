@@ -22,9 +22,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-import packagex_async._waiting
 from packagex_async import PackageX
-from packagex_async._http._clock import RecordingClock, set_clock
+from packagex_async._http._clock import Clock, RecordingClock, set_clock
 from packagex_async.testing import FakePackageX, set_testing
 
 T = TypeVar("T")
@@ -99,25 +98,21 @@ async def before(event: Awaitable[T], task: asyncio.Future[Any]) -> T:
     return waiter.result()
 
 
-class JobWaits:
+class JobWaits(Clock):
     """``wait()``'s clock: its sleeps are recorded and move this clock and the fake's.
 
-    ``wait()`` reads the time and sleeps through the ``asyncio`` name of
-    ``packagex_async._waiting`` (it predates the SDK's clock seam), so that name is
-    replaced by this stand-in for the test; ``wait_for`` stays real, its timeouts (the
-    time left for each poll) recorded in ``poll_timeouts``.
+    Installed as the SDK's clock for the test; ``within`` stays real, its timeouts
+    (the time left for each poll) recorded in ``poll_timeouts``.
     """
 
     def __init__(self, fake: FakePackageX) -> None:
+        super().__init__()
         self._fake = fake
         self.now = 0.0
         self.sleeps: list[float] = []
         self.poll_timeouts: list[float] = []
 
-    def get_running_loop(self) -> JobWaits:
-        return self
-
-    def time(self) -> float:
+    def monotonic(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
@@ -126,12 +121,9 @@ class JobWaits:
         self._fake.clock.advance(seconds)
         await asyncio.sleep(0)
 
-    async def wait_for(self, awaitable: Awaitable[T], timeout: float) -> T:
-        self.poll_timeouts.append(timeout)
-        return await asyncio.wait_for(awaitable, timeout)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
+    async def within(self, awaitable: Awaitable[T], seconds: float) -> T:
+        self.poll_timeouts.append(seconds)
+        return await super().within(awaitable, seconds)
 
 
 @pytest.fixture
@@ -158,7 +150,8 @@ def manual() -> Iterator[ManualClock]:
 
 
 @pytest.fixture
-def job_waits(fake: FakePackageX, monkeypatch: pytest.MonkeyPatch) -> JobWaits:
+def job_waits(fake: FakePackageX) -> Iterator[JobWaits]:
     clock = JobWaits(fake)
-    monkeypatch.setattr(packagex_async._waiting, "asyncio", clock)
-    return clock
+    previous = set_clock(clock)
+    yield clock
+    set_clock(previous)

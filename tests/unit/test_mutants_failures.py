@@ -178,3 +178,16 @@ async def test_an_error_envelope_message_defaults_to_the_status(
         await px.batches.retrieve("b")
 
     assert caught.value.message == "HTTP 409"
+
+
+async def test_a_refused_connection_names_host_port_and_reason_not_aiohttp_internals() -> None:
+    async with HostileServer(response(200, b"{}")) as server:
+        url = server.url  # the server is gone once the block ends: the port refuses
+    port = url.rsplit(":", 1)[1]
+    async with PackageX(KEY, base_url=url, max_retries=0) as px:
+        with pytest.raises(APIConnectionError) as caught:
+            await px.batches.retrieve("b")
+
+    assert str(caught.value) == (
+        f"GET /v1/batches/b could not connect to 127.0.0.1:{port}: Connection refused"
+    )
