@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import attrs
 import orjson
 from aiohttp import web
 
-from packagex_async import NotFoundError, PackageX, PackageXValueError
+from packagex_async import Batch, NotFoundError, PackageX, PackageXValueError, to_dict
 
 CLIENT = web.AppKey("packagex", PackageX)
 
@@ -30,8 +29,9 @@ async def packagex_client(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-def _json(value: object) -> bytes:
-    return orjson.dumps(attrs.asdict(value), default=str)  # type: ignore[arg-type]
+def _json(batch: Batch) -> bytes:
+    """``to_dict`` gives plain data (enums as str, aware datetimes) orjson encodes as is."""
+    return orjson.dumps(to_dict(batch))
 
 
 async def stream_batches(request: web.Request) -> web.StreamResponse:

@@ -18,10 +18,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import attrs
 from fastapi import FastAPI, HTTPException, Request
 
-from packagex_async import NotFoundError, PackageX, PackageXValueError
+from packagex_async import NotFoundError, PackageX, PackageXValueError, to_dict
 
 
 @asynccontextmanager
@@ -44,7 +43,7 @@ async def completed_exports(request: Request, search: str | None = None) -> list
         )
     except PackageXValueError as error:
         raise HTTPException(status_code=400, detail=str(error)) from None
-    return [attrs.asdict(export) async for export in listing]
+    return [to_dict(export) async for export in listing]
 
 
 @app.get("/exports/{export_id}")
@@ -54,4 +53,4 @@ async def one_export(request: Request, export_id: str) -> dict[str, Any]:
         export = await px.exports.retrieve(export_id, include_csv=True)
     except NotFoundError:
         raise HTTPException(status_code=404, detail="no such export") from None
-    return attrs.asdict(export)
+    return to_dict(export)  # plain data: FastAPI encodes the datetimes as ISO 8601

@@ -34,6 +34,7 @@ from ._errors import (
 from ._files import Download, Files
 from ._many import RetrieveResult
 from ._pagination import AsyncPaginator
+from ._serialize import to_dict
 from .models import (
     Batch,
     BatchAction,
@@ -104,5 +105,6 @@ __all__ = [
     "WaitTimeoutError",
     "__version__",
     "since",
+    "to_dict",
     "until",
 ]

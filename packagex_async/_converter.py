@@ -23,13 +23,17 @@ converter of either kind on demand (the tests use both).
 
 from __future__ import annotations
 
+import enum
 import os
+import types
+import typing
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 import attrs
 import cattrs
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, override
 
 from . import _rules
@@ -77,11 +81,30 @@ def make_converter(decoder: Decoder = "fastgen") -> cattrs.Converter:
     made.register_structure_hook_factory(_is_open_enum, _open_enum_hook)
     models = _fastgen_hook if decoder == "fastgen" else _cattrs_hook
     made.register_structure_hook_factory(attrs.has, models)
+    # The other way, for ``to_dict``: an enum member as its plain ``str`` (our enums
+    # subclass ``str``, so cattrs would pass the member through), and an optional
+    # plain field as it is, inline in the generated function.
+    made.register_unstructure_hook_factory(_is_open_enum, lambda _: _plain_value)
+    made.register_unstructure_hook_func(_is_optional_plain, identity)
     return made
 
 
 def _is_open_enum(tp: Any) -> bool:
     return _rules.open_enum_members(tp) is not None
+
+
+_PLAIN = frozenset({str, int, float, bool, datetime, type(None)})
+
+
+def _is_optional_plain(tp: Any) -> bool:
+    """``str | None``, ``int | None``, ``datetime | None``: nothing to convert."""
+    union = typing.get_origin(tp) in (typing.Union, types.UnionType)
+    return union and set(typing.get_args(tp)) <= _PLAIN
+
+
+def _plain_value(value: Any) -> Any:
+    """An open enum field's value: a member becomes its ``str``, anything else stays."""
+    return value._value_ if isinstance(value, enum.Enum) else value
 
 
 def _open_enum_hook(tp: Any) -> Hook:

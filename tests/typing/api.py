@@ -7,6 +7,7 @@ returns, fails CI here even when every runtime test passes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from typing_extensions import assert_type
 
@@ -21,6 +22,7 @@ from packagex_async import (
     PackageXError,
     Page,
     RetrieveResult,
+    to_dict,
 )
 
 
@@ -38,6 +40,7 @@ async def listing(px: PackageX) -> None:
 
 async def retrieving(px: PackageX) -> None:
     assert_type(await px.batches.retrieve("batch_1", include_result_json=True), Batch)
+    assert_type(to_dict(await px.batches.retrieve("batch_1")), dict[str, Any])
     assert_type(await px.exports.retrieve("exp_1", include_csv=True), Export)
     results = await px.exports.retrieve_many(["exp_1", "exp_2"], concurrency=4)
     assert_type(results, list[RetrieveResult[Export]])
@@ -63,6 +66,10 @@ async def options(px: PackageX) -> None:
         await quick.batches.retrieve("batch_1")
     except PackageXError as error:
         assert_type(error.page, "int | None")
+
+
+def to_dict_takes_models_only(batches: list[Batch]) -> None:
+    to_dict(batches)  # type: ignore[arg-type]
 
 
 async def wrong_file_name_is_a_type_error(px: PackageX, target: Path) -> None:

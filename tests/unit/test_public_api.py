@@ -52,6 +52,7 @@ EXPECTED = {
     "WaitTimeoutError",
     "__version__",
     "since",
+    "to_dict",
     "until",
 }
 
