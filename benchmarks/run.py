@@ -6,7 +6,7 @@
     python benchmarks/run.py --markdown        # tables as Markdown, for the README
 
 Scenarios: ``listing`` (1), ``concurrency`` (2), ``memory`` (3), ``retrieves`` (4),
-``rows`` (5), ``creates`` (6);
+``rows`` (5), ``creates`` (6), ``web`` (7);
 ``benchmarks/README.md`` says what each measures. Every fake server runs in its own
 process on 127.0.0.1 and is stopped before this script exits, Ctrl-C included.
 Targets print PASS/FAIL; a FAIL does not change the exit status, a scenario that
@@ -30,6 +30,7 @@ import listing
 import memory
 import retrieves
 import rows
+import web
 from machine import busy_warning, describe
 from report import (
     Outcome,
@@ -48,6 +49,7 @@ SCENARIOS: dict[str, Callable[[int], Outcome]] = {
     "retrieves": retrieves.run,
     "rows": rows.run,
     "creates": creates.run,
+    "web": web.run,
 }
 ALIASES = {str(number): name for number, name in enumerate(SCENARIOS, start=1)}
 FULL_REPETITIONS = 5
