@@ -54,6 +54,8 @@ def wrong_value(message: str) -> NoReturn:
 
 def id_segment(name: str, value: Any) -> str:
     """``value`` as exactly one percent-encoded path segment (``a/b`` stays one)."""
+    if type(value) is str and value.isascii() and value.isidentifier():
+        return value  # the usual id (``bat_0a1b``): nothing to refuse, nothing to encode
     if not isinstance(value, str):
         wrong_type(f"{name} must be a string id, got {type(value).__name__}: {value!r}")
     check_text(name, value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 import orjson
@@ -35,15 +35,15 @@ class Api:
         self._redactor = redactor
         self._timeout = timeout
 
-    async def get(self, path: str, query: Mapping[str, str]) -> dict[str, Any]:
-        """GET ``path`` (already percent-encoded) and return the success envelope."""
+    def get(self, path: str, query: Mapping[str, str]) -> Awaitable[dict[str, Any]]:
+        """GET ``path`` (already percent-encoded); awaiting it gives the success envelope."""
         url = yarl.URL(self._base_url + path, encoded=True)
         if query:  # ``with_query({})`` costs as much as building the URL
             url = url.with_query(query)
         request = Request.api(
             "GET", url, headers=self._headers, redactor=self._redactor, timeout=self._timeout
         )
-        return await self._pipeline.json(request)
+        return self._pipeline.json(request)
 
     async def post(self, path: str, body: Mapping[str, Any], *, if_unsure: str) -> dict[str, Any]:
         """POST ``body`` as JSON to ``path`` and return the success envelope (a create).

@@ -29,7 +29,9 @@ class Pacer:
 
         Checked before ``wait_turn`` so that the common case awaits nothing.
         """
-        return not self._interval and self._paused_until <= clock().monotonic()
+        if self._interval:
+            return False
+        return self._paused_until == -math.inf or self._paused_until <= clock().monotonic()
 
     async def wait_turn(self) -> None:
         """Return when this request may start."""

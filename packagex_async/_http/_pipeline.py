@@ -76,9 +76,13 @@ class Pipeline:
         self._pacer = pacer
         self._max_response_bytes = max_response_bytes
 
-    async def json(self, request: Request) -> dict[str, Any]:
-        """The envelope of a successful API answer, read within ``max_response_bytes``."""
-        return await self.send(request, self._read_envelope)
+    def json(self, request: Request) -> Awaitable[dict[str, Any]]:
+        """The envelope of a successful API answer, read within ``max_response_bytes``.
+
+        Returns ``send``'s coroutine rather than awaiting it: one frame less for every
+        resumption of the request.
+        """
+        return self.send(request, self._read_envelope)
 
     async def send(self, request: Request, read: Read[T]) -> T:
         """``read`` of the first success; the last failure's error once retries run out."""
@@ -100,7 +104,8 @@ class Pipeline:
         session = self._get_session()
         if not self._pacer.ready():
             await self._pacer.wait_turn()
-        started = time.perf_counter()
+        debug = logger.isEnabledFor(logging.DEBUG)
+        started = time.perf_counter() if debug else 0.0
         try:
             response = await session.request(
                 request.method,
@@ -114,9 +119,11 @@ class Pipeline:
             )
         except Exception as exc:
             failure = from_exception(request, exc)
-            self._log_attempt(request, type(failure.error).__name__, number, started)
+            if debug:
+                self._log_attempt(request, type(failure.error).__name__, number, started)
             return failure
-        self._log_attempt(request, response.status, number, started)
+        if debug:
+            self._log_attempt(request, response.status, number, started)
         result: T | None = None
         try:
             if not 200 <= response.status < 300:
@@ -179,9 +186,13 @@ async def read_body(
     """The whole body, or ``Rejected`` (too large) once it passes ``limit`` bytes.
 
     With ``cut``, a body past the limit is cut there instead (for error excerpts).
-    Reads with plain awaits, not through ``chunks``: most answers are one chunk,
-    and an async generator's machinery cost more than the read itself.
+    An answer that declares its length, uncompressed and within the limit, is read
+    in one call; any other is read chunk by chunk (plain awaits, not ``chunks``: an
+    async generator's machinery costs more than the read of a small answer).
     """
+    length = response.content_length
+    if length is not None and length <= limit and "Content-Encoding" not in response.headers:
+        return await _read_whole(request, response)  # its size is known and allowed
     parts: list[bytes] = []
     size = 0
     while chunk := await _read_chunk(request, response.content):
@@ -199,6 +210,15 @@ async def chunks(request: Request, response: aiohttp.ClientResponse) -> AsyncIte
     """The body as it arrives; a failure of the library becomes ``Rejected``, raised clean."""
     while chunk := await _read_chunk(request, response.content):
         yield chunk
+
+
+async def _read_whole(request: Request, response: aiohttp.ClientResponse) -> bytes:
+    """The whole body in one read, or ``Rejected``, raised clean."""
+    try:
+        return await response.read()
+    except Exception as exc:
+        failure = from_exception(request, exc, reading=True)
+    raise Rejected(failure)
 
 
 async def _read_chunk(request: Request, content: aiohttp.StreamReader) -> bytes:
