@@ -18,6 +18,9 @@ __all__ = ["decode_object", "decode_page"]
 
 T = TypeVar("T")
 
+_hooks: dict[type[Any], Callable[[Any, Any], Any]] = {}
+"""Each model's structure function, looked up once (a retrieve decodes one object)."""
+
 # What the converter raises on a value of the wrong shape with detailed_validation off.
 _SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 
@@ -28,9 +31,13 @@ def decode_object(envelope: dict[str, Any], model: type[T], endpoint: str) -> T:
     if not isinstance(data, dict):
         raise _shape_error(endpoint, f"'data' should be an object, got {_kind(data)}")
     try:
-        return converter.structure(data, model)
+        structure = _hooks.get(model) or _hooks.setdefault(
+            model, converter.get_structure_hook(model)
+        )
+        decoded: T = structure(data, model)
     except _SHAPE_ERRORS as exc:
         raise _shape_error(endpoint, f"the {model.__name__} could not be read: {exc}") from exc
+    return decoded
 
 
 def decode_page(
