@@ -24,7 +24,7 @@ from stats import Sample, interleaved
 BATCHES = 20_000
 LIMITS = (25, 100)
 TARGET_LIMIT = 100
-MAX_SDK_OVER_RAW = 1.5
+MAX_SDK_CPU_OVER_RAW = 1.25
 MIN_SPEEDUP_OVER_PYDANTIC = 3.0
 
 RAW = "raw aiohttp+orjson"
@@ -55,10 +55,11 @@ async def _measure(endpoint: FakeEndpoint, repetitions: int) -> dict[int, Result
 
 
 def _table(limit: int, results: Results) -> Table:
-    raw = results[RAW][0].median
+    raw, raw_cpu = results[RAW][0].median, results[RAW][1].median
     rows = []
     for name, (wall, cpu) in results.items():
-        rows.append((name, *spread(wall), seconds(cpu.median), ratio(wall.median / raw)))
+        cells = (seconds(cpu.median), ratio(wall.median / raw), ratio(cpu.median / raw_cpu))
+        rows.append((name, *spread(wall), *cells))
     sdk = results[SDK][0].median
     speedups = ", ".join(
         f"{ratio(results[name][0].median / sdk)} vs {name.split(' ', 1)[1]}"
@@ -66,22 +67,23 @@ def _table(limit: int, results: Results) -> Table:
     )
     return Table(
         title=f"(1) list {BATCHES:,} batches, limit {limit} ({-(-BATCHES // limit)} pages), s",
-        headers=("stack", "median", "min", "max", "cpu", "/raw"),
+        headers=("stack", "median", "min", "max", "cpu", "/raw", "cpu/raw"),
         rows=tuple(rows),
         notes=(f"SDK speed-up over httpx+pydantic: {speedups}",),
     )
 
 
 def _targets(results: Results) -> tuple[Target, ...]:
-    raw, sdk = results[RAW][0].median, results[SDK][0].median
+    sdk = results[SDK][0].median
+    raw_cpu, sdk_cpu = results[RAW][1].median, results[SDK][1].median
     # The faster pydantic flavour is the fair peer: a generator could emit either.
     peer = min(results[PYDANTIC_JSON][0].median, results[PYDANTIC_PYTHON][0].median)
     return (
         Target(
             "1",
-            f"limit {TARGET_LIMIT}: SDK time <= {MAX_SDK_OVER_RAW}x raw aiohttp+orjson",
-            f"{ratio(sdk / raw)} ({seconds(sdk)} s vs {seconds(raw)} s)",
-            sdk / raw <= MAX_SDK_OVER_RAW,
+            f"limit {TARGET_LIMIT}: SDK client CPU <= {MAX_SDK_CPU_OVER_RAW}x raw aiohttp+orjson",
+            f"{ratio(sdk_cpu / raw_cpu)} ({seconds(sdk_cpu)} s vs {seconds(raw_cpu)} s)",
+            sdk_cpu / raw_cpu <= MAX_SDK_CPU_OVER_RAW,
         ),
         Target(
             "1",

@@ -40,22 +40,18 @@ With ``CONNECTIONS`` always in flight (a closed loop), latency is mostly queuein
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import os
 import resource
-import select
 import shutil
 import subprocess
 import sys
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from fakeproc import _stop
+from children import Server, running_child
 from report import Outcome, Table, Target, ratio
 from stats import Sample
 
@@ -65,7 +61,6 @@ CONNECTIONS = 100
 SECONDS = 5.0
 WARMUP_SECONDS = 3.0
 MIN_RATIO = 0.9
-START_TIMEOUT = 60.0
 SDK = "SDK example app"
 RAW = "raw aiohttp handler"
 WRK_SCRIPT = """
@@ -85,38 +80,6 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.status + e.timeout))
 end
 """
-
-
-@dataclasses.dataclass(frozen=True)
-class Server:
-    """A running child server: where it listens, its pid, what else it announced."""
-
-    url: str
-    pid: int
-    announced: dict[str, Any]
-
-
-@contextlib.contextmanager
-def _child(script: str, *args: str) -> Iterator[Server]:
-    """``script`` in its own process, announcing itself as one JSON line; always stopped.
-
-    Its own session, so a Ctrl-C reaches only the runner, which stops it (stdin EOF,
-    then SIGTERM, then SIGKILL, as ``fakeproc`` does).
-    """
-    command = [sys.executable, str(HERE / script), *args]
-    process = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
-        line = process.stdout.readline() if ready else b""
-        if not line:
-            raise RuntimeError(f"{script} did not start (exit code {process.poll()})")
-        announced = json.loads(line)
-        yield Server(announced["url"], process.pid, announced)
-    finally:
-        _stop(process)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -186,10 +149,10 @@ def _wrk_script(stack: contextlib.ExitStack, ids: list[str]) -> Path | None:
 def measure(repetitions: int) -> tuple[dict[str, list[dict[str, float]]], str]:
     """Start upstream and apps, warm up, then alternate timed runs; figures per app."""
     with contextlib.ExitStack() as stack:
-        upstream = stack.enter_context(_child("web_upstream.py", "--batches", str(BATCHES)))
+        upstream = stack.enter_context(running_child("web_upstream.py", "--batches", str(BATCHES)))
         ids: list[str] = upstream.announced["ids"]
         apps = {
-            name: stack.enter_context(_child("web_app.py", kind, "--upstream", upstream.url))
+            name: stack.enter_context(running_child("web_app.py", kind, "--upstream", upstream.url))
             for name, kind in ((SDK, "sdk"), (RAW, "raw"))
         }
         _check_apps(apps, ids[0])

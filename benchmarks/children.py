@@ -1,0 +1,55 @@
+"""Benchmark servers other than the fake, each in its own process: start, announce, stop.
+
+A child script prints one JSON line with at least ``url`` once it listens, then
+serves until its stdin closes. ``running_child`` starts it, reads that line and
+always stops it (see ``fakeproc._stop``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import select
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fakeproc import _stop
+
+HERE = Path(__file__).parent
+START_TIMEOUT = 60.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Server:
+    """A running child server: where it listens, its pid, what else it announced."""
+
+    url: str
+    pid: int
+    announced: dict[str, Any]
+
+
+@contextlib.contextmanager
+def running_child(script: str, *args: str) -> Iterator[Server]:
+    """``script`` in its own process, announcing itself as one JSON line; always stopped.
+
+    Its own session, so a Ctrl-C reaches only the runner, which stops it (stdin EOF,
+    then SIGTERM, then SIGKILL, as ``fakeproc`` does).
+    """
+    command = [sys.executable, str(HERE / script), *args]
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
+        line = process.stdout.readline() if ready else b""
+        if not line:
+            raise RuntimeError(f"{script} did not start (exit code {process.poll()})")
+        announced = json.loads(line)
+        yield Server(announced["url"], process.pid, announced)
+    finally:
+        _stop(process)
