@@ -1,7 +1,7 @@
 """``packagex batches list`` / ``exports list``: one page, or every page as it arrives.
 
 With ``--all`` each page is written as soon as it is fetched and then dropped, so
-memory stays at about one page (N pages with ``--concurrency N``) however long the
+memory stays at about one page (at most 2N with ``--concurrency N``) however long the
 list is; the progress bar's total is the API's ``total_count``.
 """
 
