@@ -77,7 +77,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def _cpus_apart(pid: int) -> Iterator[None]:
+def cpus_apart(pid: int) -> Iterator[None]:
     """Pin process ``pid`` to one CPU and this thread to the others, then undo the latter.
 
     Does nothing where affinity cannot be set or fewer than 2 CPUs are allowed.
@@ -114,7 +114,7 @@ def running_fake(
         start_new_session=True,
     )
     try:
-        with _cpus_apart(process.pid) if separate_cpus else contextlib.nullcontext():
+        with cpus_apart(process.pid) if separate_cpus else contextlib.nullcontext():
             yield _read_announcement(process)
     finally:
         _stop(process)

@@ -11,7 +11,9 @@ The client is the bottleneck, so its CPU time is the figure: the upstream is
 ``web_upstream.py`` in its own process (canned answers of a seeded fake, ~20 us
 per request from a bare ``asyncio.Protocol``), so the client process runs at ~100%
 of a core; the ``cpu/wall`` column shows it. With ``FakePackageX`` as the upstream
-the fake, not the client, set the pace, and the ratio said little.
+the fake, not the client, set the pace, and the ratio said little. The upstream and
+the client run on separate CPUs (``fakeproc.cpus_apart``), so neither waits for the
+other's turn on a shared core.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Awaitable, Callable
 
 import peers
 from children import running_child
+from fakeproc import cpus_apart
 from report import Outcome, Table, Target, ratio, seconds, spread
 from stats import Sample, interleaved
 
@@ -79,7 +82,8 @@ def _table(results: Results) -> Table:
 
 def run(repetitions: int) -> Outcome:
     """Time both stacks against the canned upstream; report client CPU and its ratio."""
-    with running_child("web_upstream.py", "--batches", str(BATCHES)) as upstream:
+    upstream_process = running_child("web_upstream.py", "--batches", str(BATCHES))
+    with upstream_process as upstream, cpus_apart(upstream.pid):
         ids = list(upstream.announced["ids"])
         results = asyncio.run(_measure(upstream.url, ids, repetitions))
     raw_cpu, sdk_cpu = results[RAW][1].median, results[SDK][1].median
