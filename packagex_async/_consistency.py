@@ -9,12 +9,43 @@ every later page must look like; any disagreement is reported as a
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from ._errors import PaginationError
 from .models import Page
 
-__all__ = ["check_new_ids", "check_page"]
+__all__ = ["PAGES_REMEMBERED", "SeenIds", "check_new_ids", "check_page"]
+
+PAGES_REMEMBERED = 32
+"""How many recent pages' ids a walk keeps to find repeated items."""
+
+
+class SeenIds:
+    """The ids of the last ``PAGES_REMEMBERED`` pages of a walk: bounded memory.
+
+    Remembering every id would grow with the listing (about 12 MiB per 100,000
+    items), which a streaming walk must not. The recent pages are enough for what
+    repeats look like: a list that changes underneath the walk shifts items by a
+    few places, onto a neighbouring page; a server that keeps answering ``has_more``
+    serves the same page again, or cycles through a few. (With ``total_count`` the
+    walk ends at its last page anyway: ``check_page``.)
+    """
+
+    def __init__(self, pages: int = PAGES_REMEMBERED) -> None:
+        self._ids: set[object] = set()
+        self._pages: deque[list[object]] = deque()
+        self._remembered = pages
+
+    def add(self, ids: list[object]) -> int:
+        """Remember a page's ids; how many of them were already remembered."""
+        before = len(self._ids)
+        self._ids.update(ids)
+        repeated = len(ids) - (len(self._ids) - before)
+        self._pages.append(ids)
+        if len(self._pages) > self._remembered:
+            self._ids.difference_update(self._pages.popleft())
+        return repeated
 
 
 def check_page(page: Page[Any], number: int, first: Page[Any] | None) -> None:
@@ -43,16 +74,14 @@ def check_page(page: Page[Any], number: int, first: Page[Any] | None) -> None:
         )
 
 
-def check_new_ids(page: Page[Any], number: int, seen: set[object]) -> None:
-    """Raise ``PaginationError`` if ``page`` holds an item the walk already listed.
+def check_new_ids(page: Page[Any], number: int, seen: SeenIds) -> None:
+    """Raise ``PaginationError`` if ``page`` holds an item the walk listed recently.
 
     This is what stops a server that keeps answering ``has_more`` with the same
     page (and no ``total_count`` to count against): the listing would never end.
-    ``seen`` collects the ids of the walk so far.
+    ``seen`` keeps the ids of the walk's recent pages.
     """
-    before = len(seen)
-    seen.update(item.id for item in page.data)
-    repeated = len(page.data) - (len(seen) - before)
+    repeated = seen.add([item.id for item in page.data])
     if repeated == len(page.data) and repeated:
         _fail(number, f"page {number} repeats items already listed, so the listing would not end")
     if repeated:

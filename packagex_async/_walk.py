@@ -37,7 +37,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
-from ._consistency import check_new_ids
+from ._consistency import SeenIds, check_new_ids
 from .models import Page
 
 __all__ = ["AHEAD", "PageWalk"]
@@ -61,7 +61,7 @@ class PageWalk(Generic[T]):
         self._first: Page[T] | None = None
         self._last: tuple[int, Page[T]] | None = None
         self._fan_out: _FanOut[T] | None = None
-        self._seen: set[object] = set()
+        self._seen = SeenIds()
 
     def __aiter__(self) -> PageWalk[T]:
         return self
