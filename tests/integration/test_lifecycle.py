@@ -18,6 +18,7 @@ from packagex_async import InternalServerError, NotFoundError, PackageX
 from packagex_async.testing import FakePackageX
 
 from .conftest import ManualClock, before, expected_backoff
+from .test_concurrency import sdk_tasks_pending
 
 
 def in_use(px: PackageX) -> int:
@@ -26,15 +27,6 @@ def in_use(px: PackageX) -> int:
     if session is None or session.connector is None:
         return 0
     return len(session.connector._acquired)  # type: ignore[attr-defined]
-
-
-def sdk_tasks() -> list[asyncio.Task[object]]:
-    """The SDK's own tasks still running (the fake's handlers share this loop)."""
-    return [
-        task
-        for task in asyncio.all_tasks()
-        if not task.done() and "/packagex_async/_" in task.get_coro().cr_code.co_filename
-    ]
 
 
 def test_a_client_built_outside_any_loop_works_inside_one() -> None:
@@ -91,7 +83,7 @@ async def test_cancelling_mid_request_leaks_nothing(fake: FakePackageX) -> None:
         with pytest.raises(asyncio.CancelledError):
             await task
         assert in_use(px) == 0
-        assert sdk_tasks() == []
+        assert sdk_tasks_pending() == []
         assert (await px.batches.retrieve(fake.batches[1]["id"])).id == fake.batches[1]["id"]
 
 
@@ -113,7 +105,7 @@ async def test_cancelling_mid_backoff_returns_at_once(
         assert manual.sleeping == 0
         assert manual.now == 0  # returned without any of the backoff passing
         assert in_use(px) == 0
-        assert sdk_tasks() == []
+        assert sdk_tasks_pending() == []
 
     assert sum(1 for r in fake.requests if r.route == "retrieve_batch") == 1  # never retried
 
@@ -136,7 +128,7 @@ async def test_cancelling_mid_iteration_cancels_the_pages_in_flight(fake: FakePa
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert sdk_tasks() == []
+        assert sdk_tasks_pending() == []
         assert in_use(px) == 0
 
 
@@ -149,9 +141,9 @@ async def test_break_then_aclose_cancels_the_pages_in_flight(fake: FakePackageX)
             if page.pagination.page == 2:
                 break
         await fake.until_in_flight("list_batches", 7)
-        assert sdk_tasks() != []
+        assert sdk_tasks_pending() != []
         await paginator.aclose()
-        assert sdk_tasks() == []
+        assert sdk_tasks_pending() == []
         assert in_use(px) == 0
 
 
@@ -166,7 +158,7 @@ async def test_a_task_group_of_fetches_cancels_cleanly(fake: FakePackageX) -> No
                     group.create_task(px.batches.retrieve(batch["id"]))
                 group.create_task(px.exports.retrieve("exp_missing"))
         assert caught.group_contains(NotFoundError)
-        assert sdk_tasks() == []
+        assert sdk_tasks_pending() == []
         assert in_use(px) == 0
 
 
