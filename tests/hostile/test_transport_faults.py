@@ -8,6 +8,7 @@ Several faults echo the API key back in the broken bytes: it must not leak eithe
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
 
 import pytest
@@ -160,3 +161,20 @@ async def test_the_server_sees_the_key_on_a_healthy_answer() -> None:
     assert len(server.requests) == 2
     assert server.connections == 1, "a healthy answer keeps the connection for the next one"
     assert server.requests[0].target == "/v1/batches/batch_1"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity-chunks"])
+async def test_an_answer_read_in_many_pieces_is_put_back_together_whole(encoding: str) -> None:
+    """Bodies larger than one read (64 KiB), compressed or without a length, are joined
+    in order: nothing lost, nothing added between the pieces."""
+    reason = "r" * 300_000  # decompresses to several reads
+    body = b'{"data": {"id": "batch_1", "status": "failed", "reason": "%s"}}' % reason.encode()
+    if encoding == "gzip":
+        raw = response(200, gzip.compress(body), {"Content-Encoding": "gzip"})
+    else:  # no Content-Length: read until the connection closes
+        raw = response(200, body, {"Connection": "close"}, length=False)
+
+    async with HostileServer(writes(raw)) as server, PackageX(KEY, base_url=server.url) as px:
+        batch = await px.batches.retrieve("batch_1")
+
+    assert batch.reason == reason

@@ -113,12 +113,14 @@ class Pages:
         self.total = total
         self.asked: list[int] = []
         self.made: dict[int, weakref.ref[Page[Any]]] = {}
+        self.checked_against: dict[int, Page[Any] | None] = {}
         self._answers: dict[int, asyncio.Future[Page[Any]]] = {}
         self._changed = asyncio.Event()
 
     async def fetch(self, number: int, first: Page[Any] | None) -> Page[Any]:
         answer = self._answers[number] = asyncio.get_running_loop().create_future()
         self.asked.append(number)
+        self.checked_against[number] = first
         self._changed.set()
         return await answer
 
@@ -216,3 +218,31 @@ async def test_a_consumer_waiting_when_the_walk_closes_is_not_left_hanging() -> 
 
     with pytest.raises(asyncio.CancelledError):
         await guarded(taking)
+
+
+async def test_every_later_page_is_checked_against_the_first() -> None:
+    """The first page's ``total_count`` and ``limit`` are what later pages must match."""
+    pages = Pages(total=6)
+    reading = asyncio.ensure_future(walk_numbers(PageWalk(pages.fetch, start=1, concurrency=2)))
+    for number in range(1, 7):
+        await before(guarded(pages.until_asked(number)), reading)
+        pages.answer(number)
+    assert await reading == [1, 2, 3, 4, 5, 6]
+
+    first = pages.made[1]()
+    assert first is not None and pages.checked_against[1] is None
+    assert all(pages.checked_against[n] is first for n in range(2, 7))
+
+
+async def test_the_window_is_full_and_never_wider(
+    hundred: FakePackageX, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Exactly ``concurrency`` requests at the peak; no worker bookkeeping error logged."""
+    hundred.faults.latency("list_batches", 0.02)  # the fake's answers overlap
+
+    async with PackageX(hundred.api_key, base_url=hundred.url) as px:
+        got = await read_all(px)
+
+    assert got == [b["id"] for b in hundred.batches]
+    assert hundred.peak_in_flight("list_batches") == CONCURRENCY
+    assert [r for r in caplog.records if r.name == "asyncio"] == []

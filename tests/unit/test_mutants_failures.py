@@ -9,9 +9,13 @@ only when something was cut). See ``tests/MUTANTS.md`` and ``python -m tools.mut
 from __future__ import annotations
 
 import asyncio
+import socket
+import types
 from typing import Any
 
+import aiohttp
 import pytest
+import yarl
 
 from packagex_async import (
     APIConnectionError,
@@ -22,6 +26,9 @@ from packagex_async import (
     InternalServerError,
     PackageX,
 )
+from packagex_async._http._failures import from_exception
+from packagex_async._http._redact import Redactor
+from packagex_async._http._request import Request
 
 from ..builders import KEY, envelope
 from ..conftest import MockAPI
@@ -190,4 +197,20 @@ async def test_a_refused_connection_names_host_port_and_reason_not_aiohttp_inter
 
     assert str(caught.value) == (
         f"GET /v1/batches/b could not connect to 127.0.0.1:{port}: Connection refused"
+    )
+
+
+def test_a_name_that_does_not_resolve_is_named_with_the_resolvers_reason() -> None:
+    """A resolver error carries its own negative code, which ``os.strerror`` does not know."""
+    key = types.SimpleNamespace(host="api.packagex.invalid", port=443, ssl=True)
+    resolver = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    request = Request.api(
+        "GET", yarl.URL("https://api.packagex.invalid/v1/batches/b"),
+        headers={}, redactor=Redactor([KEY]), timeout=5.0,
+    )  # fmt: skip
+
+    failure = from_exception(request, aiohttp.ClientConnectorError(key, resolver))
+
+    assert str(failure.error) == (
+        "GET /v1/batches/b could not connect to api.packagex.invalid:443: Name or service not known"
     )
