@@ -214,3 +214,21 @@ def test_a_name_that_does_not_resolve_is_named_with_the_resolvers_reason() -> No
     assert str(failure.error) == (
         "GET /v1/batches/b could not connect to api.packagex.invalid:443: Name or service not known"
     )
+
+
+@pytest.mark.parametrize(
+    ("os_error", "reason"),
+    [(OSError("Connect call failed"), "Connect call failed"), (OSError(), "OSError")],
+)
+def test_a_connect_error_without_a_code_is_named_by_its_text_or_its_kind(
+    os_error: OSError, reason: str
+) -> None:
+    key = types.SimpleNamespace(host="127.0.0.1", port=8080, ssl=False)
+    request = Request.api(
+        "GET", yarl.URL("http://127.0.0.1:8080/v1/batches/b"),
+        headers={}, redactor=Redactor([KEY]), timeout=5.0,
+    )  # fmt: skip
+
+    failure = from_exception(request, aiohttp.ClientConnectorError(key, os_error))
+
+    assert str(failure.error) == f"GET /v1/batches/b could not connect to 127.0.0.1:8080: {reason}"
