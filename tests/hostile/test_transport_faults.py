@@ -178,3 +178,12 @@ async def test_an_answer_read_in_many_pieces_is_put_back_together_whole(encoding
         batch = await px.batches.retrieve("batch_1")
 
     assert batch.reason == reason
+
+
+@pytest.mark.parametrize("fault", ["lying_content_length", "chunked_cut_short"])
+async def test_a_body_cut_short_says_so(fault: str) -> None:
+    """Whether its length was declared or not, a body that ends early was cut short."""
+    async with HostileServer(CONNECTION_FAULTS[fault]) as server:
+        error = await fail(server, 0)
+
+    assert "GET /v1/batches/batch_1 was cut short while reading" in str(error)
