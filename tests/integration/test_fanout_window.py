@@ -230,7 +230,8 @@ async def test_every_later_page_is_checked_against_the_first() -> None:
     assert await reading == [1, 2, 3, 4, 5, 6]
 
     first = pages.made[1]()
-    assert first is not None and pages.checked_against[1] is None
+    assert first is not None
+    assert pages.checked_against[1] is None
     assert all(pages.checked_against[n] is first for n in range(2, 7))
 
 
