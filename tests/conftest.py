@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import types
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from aiohttp import ClientResponse
@@ -13,10 +14,12 @@ from aioresponses import aioresponses
 from yarl import URL
 
 from packagex_async import PackageX
-from packagex_async._http._clock import RecordingClock, set_clock
+from packagex_async._http._clock import Clock, RecordingClock, set_clock
 from packagex_async.testing import set_testing
 
 from .builders import API, KEY
+
+C = TypeVar("C", bound=Clock)
 
 
 class _CompatResponse(ClientResponse):
@@ -52,12 +55,8 @@ def _no_backoff_waits() -> Iterator[None]:
 @pytest.fixture
 def recorded() -> Iterator[RecordingClock]:
     """Real waits (not the testing zeros), recorded instead of slept, jitter seeded (7)."""
-    clock = RecordingClock(seed=7)
-    previous = set_clock(clock)
-    set_testing(False)
-    yield clock
-    set_testing(True)
-    set_clock(previous)
+    with real_waits(RecordingClock(seed=7)) as clock:
+        yield clock
 
 
 @pytest.fixture
@@ -70,3 +69,15 @@ def mock_api() -> Iterator[MockAPI]:
 async def px() -> AsyncIterator[PackageX]:
     async with PackageX(KEY, base_url=API) as client:
         yield client
+
+
+@contextlib.contextmanager
+def real_waits(clock: C) -> Iterator[C]:
+    """``clock`` as the SDK's clock, with the real waits (not ``set_testing``'s zeros)."""
+    previous = set_clock(clock)
+    set_testing(False)
+    try:
+        yield clock
+    finally:
+        set_testing(True)
+        set_clock(previous)

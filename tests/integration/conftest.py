@@ -24,7 +24,9 @@ import pytest
 
 from packagex_async import PackageX
 from packagex_async._http._clock import Clock, RecordingClock, set_clock
-from packagex_async.testing import FakePackageX, set_testing
+from packagex_async.testing import FakePackageX
+
+from ..conftest import real_waits
 
 T = TypeVar("T")
 
@@ -141,12 +143,8 @@ async def px(fake: FakePackageX) -> AsyncIterator[PackageX]:
 @pytest.fixture
 def manual() -> Iterator[ManualClock]:
     """Real waits that last until the test calls ``advance``."""
-    clock = ManualClock(seed=7)
-    previous = set_clock(clock)
-    set_testing(False)
-    yield clock
-    set_testing(True)
-    set_clock(previous)
+    with real_waits(ManualClock(seed=7)) as clock:
+        yield clock
 
 
 @pytest.fixture

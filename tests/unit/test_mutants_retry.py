@@ -27,7 +27,7 @@ from packagex_async._http._retry import parse_retry_after
 from packagex_async.testing import set_testing
 
 from ..builders import API, KEY, envelope
-from ..conftest import MockAPI
+from ..conftest import MockAPI, real_waits
 
 PATH = "/v1/batches/b"
 
@@ -36,11 +36,8 @@ PATH = "/v1/batches/b"
 def recorded() -> Iterator[RecordingClock]:
     """Real waits (not the testing zeros), recorded instead of slept."""
     fake = RecordingClock(seed=11)
-    previous = set_clock(fake)
-    set_testing(False)
-    yield fake
-    set_testing(True)
-    set_clock(previous)
+    with real_waits(fake):
+        yield fake
 
 
 # -- the testing switch
@@ -199,11 +196,8 @@ async def spin(times: int = 200) -> None:
 @pytest.fixture
 def manual() -> Iterator[ManualClock]:
     fake = ManualClock()
-    previous = set_clock(fake)
-    set_testing(False)
-    yield fake
-    set_testing(True)
-    set_clock(previous)
+    with real_waits(fake):
+        yield fake
 
 
 @pytest.mark.parametrize(
