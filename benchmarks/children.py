@@ -2,7 +2,7 @@
 
 A child script prints one JSON line with at least ``url`` once it listens, then
 serves until its stdin closes. ``running_child`` starts it, reads that line and
-always stops it (see ``fakeproc._stop``).
+always stops it (see ``fakeproc.stop_child``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fakeproc import _stop
+from fakeproc import stop_child
 
 HERE = Path(__file__).parent
 START_TIMEOUT = 60.0
@@ -52,4 +52,4 @@ def running_child(script: str, *args: str) -> Iterator[Server]:
         announced = json.loads(line)
         yield Server(announced["url"], process.pid, announced)
     finally:
-        _stop(process)
+        stop_child(process)

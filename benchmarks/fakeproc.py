@@ -58,7 +58,7 @@ def _read_announcement(process: subprocess.Popen[bytes]) -> FakeEndpoint:
     return FakeEndpoint(url=announced["url"], api_key=announced["api_key"])
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_child(process: subprocess.Popen[bytes]) -> None:
     """Ask nicely (stdin EOF), then SIGTERM, then SIGKILL; always reap the child."""
     with contextlib.suppress(OSError):
         if process.stdin is not None:
@@ -117,4 +117,4 @@ def running_fake(
         with cpus_apart(process.pid) if separate_cpus else contextlib.nullcontext():
             yield _read_announcement(process)
     finally:
-        _stop(process)
+        stop_child(process)
