@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
-import select
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from fakeproc import stop_child
+from fakeproc import read_announcement, stop_child
 
 HERE = Path(__file__).parent
-START_TIMEOUT = 60.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,12 +41,7 @@ def running_child(script: str, *args: str) -> Iterator[Server]:
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
     )
     try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
-        line = process.stdout.readline() if ready else b""
-        if not line:
-            raise RuntimeError(f"{script} did not start (exit code {process.poll()})")
-        announced = json.loads(line)
+        announced = read_announcement(process, script)
         yield Server(announced["url"], process.pid, announced)
     finally:
         stop_child(process)

@@ -26,6 +26,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 SERVER_SCRIPT = Path(__file__).with_name("fake_server.py")
 START_TIMEOUT = 60.0  # seeding 100,000 batches takes a few seconds on a slow machine
@@ -47,15 +48,15 @@ def _command(batches: int, seed: int, latency: Mapping[str, float]) -> list[str]
     return command
 
 
-def _read_announcement(process: subprocess.Popen[bytes]) -> FakeEndpoint:
-    """The first stdout line of the child, within ``START_TIMEOUT`` seconds."""
+def read_announcement(process: subprocess.Popen[bytes], name: str) -> dict[str, Any]:
+    """The child's first stdout line as JSON, within ``START_TIMEOUT`` seconds."""
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT)
     line = process.stdout.readline() if ready else b""
     if not line:
-        raise RuntimeError(f"the fake server did not start (exit code {process.poll()})")
-    announced = json.loads(line)
-    return FakeEndpoint(url=announced["url"], api_key=announced["api_key"])
+        raise RuntimeError(f"{name} did not start (exit code {process.poll()})")
+    announced: dict[str, Any] = json.loads(line)
+    return announced
 
 
 def stop_child(process: subprocess.Popen[bytes]) -> None:
@@ -115,6 +116,7 @@ def running_fake(
     )
     try:
         with cpus_apart(process.pid) if separate_cpus else contextlib.nullcontext():
-            yield _read_announcement(process)
+            announced = read_announcement(process, "the fake server")
+            yield FakeEndpoint(url=announced["url"], api_key=announced["api_key"])
     finally:
         stop_child(process)
