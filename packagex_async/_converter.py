@@ -16,14 +16,21 @@ Two backends build the structure function of an attrs model, from the same rules
   the fallback if a generated function ever misbehaves, and the reference the
   property test holds ``fastgen`` to.
 
-The environment variable ``PACKAGEX_ASYNC_DECODER`` (``fastgen`` or ``cattrs``; unset
-or empty means ``fastgen``) is read once, at import; ``make_converter`` builds a
-converter of either kind on demand (the tests use both).
+In front of both, when the ``fast`` extra (msgspec) is installed, ``_fastbody``
+decodes whole answer bodies into the models in C, and hands anything but the
+documented form of a value back to the converter.
+
+The environment variable ``PACKAGEX_ASYNC_DECODER`` is read once, at import:
+``msgspec`` (bodies through ``_fastbody``, the rest through ``fastgen``), ``fastgen``
+or ``cattrs``; unset or empty means ``msgspec`` when it is installed, else
+``fastgen``. ``make_converter`` builds a converter of either backend on demand (the
+tests use both).
 """
 
 from __future__ import annotations
 
 import enum
+import importlib.util
 import os
 import types
 import typing
@@ -42,6 +49,7 @@ from ._fastgen import make_structure_fn
 __all__ = [
     "DECODER",
     "DECODER_VARIABLE",
+    "Backend",
     "Decoder",
     "converter",
     "decoder_from_env",
@@ -50,28 +58,42 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Decoder = Literal["fastgen", "cattrs"]
+Decoder = Literal["msgspec", "fastgen", "cattrs"]
+Backend = Literal["fastgen", "cattrs"]
 Hook = Callable[[Any, Any], Any]
 
 DECODER_VARIABLE = "PACKAGEX_ASYNC_DECODER"
 """The environment variable choosing the backend at import: ``fastgen`` or ``cattrs``."""
 
 
-def decoder_from_env(environ: Mapping[str, str] = os.environ) -> Decoder:
-    """The backend ``PACKAGEX_ASYNC_DECODER`` asks for; ``fastgen`` when unset or empty.
+def decoder_from_env(
+    environ: Mapping[str, str] = os.environ, *, msgspec_installed: bool | None = None
+) -> Decoder:
+    """The decoder ``PACKAGEX_ASYNC_DECODER`` asks for; when unset or empty, ``msgspec``
+    if it is installed (``msgspec_installed``, looked up when ``None``), else ``fastgen``.
 
     Any other value is a ``ValueError`` at import: a misspelt fallback switch must not
-    quietly keep the backend it was meant to turn off.
+    quietly keep the decoder it was meant to turn off. So is ``msgspec`` without it.
     """
+    if msgspec_installed is None:
+        msgspec_installed = importlib.util.find_spec("msgspec") is not None
     value = environ.get(DECODER_VARIABLE, "").strip().lower()
-    if value in ("", "fastgen"):
-        return "fastgen"
-    if value == "cattrs":
-        return "cattrs"
-    raise ValueError(f"{DECODER_VARIABLE} must be 'fastgen' or 'cattrs', got {value!r}")
+    if value == "":
+        return "msgspec" if msgspec_installed else "fastgen"
+    if value in ("fastgen", "cattrs"):
+        return value  # type: ignore[return-value]  # narrowed by the test above
+    if value != "msgspec":
+        raise ValueError(
+            f"{DECODER_VARIABLE} must be 'msgspec', 'fastgen' or 'cattrs', got {value!r}"
+        )
+    if not msgspec_installed:
+        raise ValueError(
+            f"{DECODER_VARIABLE}=msgspec needs msgspec: pip install 'packagex_async[fast]'"
+        )
+    return "msgspec"
 
 
-def make_converter(decoder: Decoder = "fastgen") -> cattrs.Converter:
+def make_converter(decoder: Backend = "fastgen") -> cattrs.Converter:
     """A new converter with the decoding rules, structuring attrs models with ``decoder``."""
     if decoder not in ("fastgen", "cattrs"):
         raise ValueError(f"decoder must be 'fastgen' or 'cattrs', got {decoder!r}")
@@ -148,9 +170,9 @@ def _cattrs_hook(cls: type[Any], made: cattrs.BaseConverter) -> Hook:
 
 
 DECODER: Decoder = decoder_from_env()
-"""The backend of ``converter``, from ``PACKAGEX_ASYNC_DECODER`` at import."""
+"""The decoder of this process, from ``PACKAGEX_ASYNC_DECODER`` at import."""
 
-converter = make_converter(DECODER)
+converter = make_converter("cattrs" if DECODER == "cattrs" else "fastgen")
 """The converter ``_decode`` and the resources use."""
 
 

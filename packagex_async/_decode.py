@@ -2,7 +2,9 @@
 
 The transport guarantees a JSON object with a ``data`` key; everything past that
 (an object where an array belongs, a missing ``pagination``, a field of the wrong
-type) is checked here and reported as ``APIResponseValidationError``.
+type) is checked here and reported as ``APIResponseValidationError``. An envelope
+``_fastbody`` decoded (a ``Decoded``) holds models already; its pagination is
+checked all the same.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any, TypeVar
 
 from ._converter import converter
 from ._errors import APIResponseValidationError
+from ._fastbody import Decoded
 from .models import Page, Pagination
 
 __all__ = ["decode_object", "decode_page"]
@@ -28,6 +31,9 @@ _SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 def decode_object(envelope: dict[str, Any], model: type[T], endpoint: str) -> T:
     """The ``data`` object of a retrieve answer as ``model``."""
     data = envelope["data"]
+    if isinstance(envelope, Decoded):  # msgspec read it into the model already
+        decoded_already: T = data
+        return decoded_already
     if not isinstance(data, dict):
         raise _shape_error(endpoint, f"'data' should be an object, got {_kind(data)}")
     try:
@@ -59,6 +65,8 @@ def decode_page(
     if "pagination" not in envelope:
         raise _shape_error(endpoint, "'pagination' should be an object, got nothing")
     pagination = _pagination(envelope["pagination"], endpoint, page=page, limit=limit)
+    if isinstance(envelope, Decoded):  # msgspec read the items into models already
+        return Page(data, pagination)
     try:
         return Page(structure_items(data), pagination)
     except _SHAPE_ERRORS as exc:

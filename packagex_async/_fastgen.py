@@ -39,7 +39,7 @@ from ._rules import (
     required_text,
 )
 
-__all__ = ["make_structure_fn"]
+__all__ = ["make_structure_fn", "register_source"]
 
 Hook = Callable[[Any, Any], Any]
 
@@ -62,7 +62,7 @@ def make_structure_fn(cls: type[Any], hook_for: Callable[[Any], Hook]) -> Hook:
     names: dict[str, Any] = {"__cl": cls, "__object": json_object}
     args = [_field_expr(i, rule, names, hook_for) for i, rule in enumerate(field_rules(cls))]
     source = _TEMPLATE.format(args=",\n        ".join(args))
-    exec(compile(source, _register_source(cls, source), "exec"), names)
+    exec(compile(source, register_source(cls, source), "exec"), names)
     structure: Hook = names["structure"]
     return structure
 
@@ -117,13 +117,14 @@ def _convert_expr(
     return convert
 
 
-def _register_source(cls: type[Any], source: str) -> str:
+def register_source(cls: type[Any], source: str, kind: str = "structure") -> str:
     """Puts ``source`` in ``linecache`` under a file name of its own, and returns the name.
 
     Tracebacks and debuggers read generated code from there. The name is reused only
     for identical source (the same class in another converter), as cattrs does.
+    ``kind`` says which generator made it (``_fastbody`` makes ``fast body`` ones).
     """
-    base = f"<packagex_async generated structure {cls.__module__}.{cls.__qualname__}"
+    base = f"<packagex_async generated {kind} {cls.__module__}.{cls.__qualname__}"
     lines = source.splitlines(keepends=True)
     for number in itertools.count(1):
         filename = f"{base}>" if number == 1 else f"{base}-{number}>"

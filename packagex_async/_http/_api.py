@@ -9,7 +9,7 @@ import orjson
 import yarl
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from ._pipeline import Pipeline
+from ._pipeline import FastRead, Pipeline
 from ._redact import Redactor
 from ._request import Request
 
@@ -35,15 +35,20 @@ class Api:
         self._redactor = redactor
         self._timeout = timeout
 
-    def get(self, path: str, query: Mapping[str, str]) -> Awaitable[dict[str, Any]]:
-        """GET ``path`` (already percent-encoded); awaiting it gives the success envelope."""
+    def get(
+        self, path: str, query: Mapping[str, str], fast: FastRead | None = None
+    ) -> Awaitable[dict[str, Any]]:
+        """GET ``path`` (already percent-encoded); awaiting it gives the success envelope.
+
+        ``fast`` is the body reader to try first (``Pipeline.json``).
+        """
         url = yarl.URL(self._base_url + path, encoded=True)
         if query:  # ``with_query({})`` costs as much as building the URL
             url = url.with_query(query)
         request = Request.api(
             "GET", url, headers=self._headers, redactor=self._redactor, timeout=self._timeout
         )
-        return self._pipeline.json(request)
+        return self._pipeline.json(request, fast)
 
     async def post(self, path: str, body: Mapping[str, Any], *, if_unsure: str) -> dict[str, Any]:
         """POST ``body`` as JSON to ``path`` and return the success envelope (a create).

@@ -12,6 +12,7 @@ from typing import ClassVar, Generic, TypeVar
 
 from .._converter import structure_list
 from .._decode import decode_object, decode_page
+from .._fastbody import reader_for
 from .._http import Api
 from .._many import RetrieveResult, retrieve_many
 from .._pagination import AsyncPaginator
@@ -39,6 +40,8 @@ class Resource(Generic[T]):
     def __init__(self, api: Api) -> None:
         self._api = api
         self._structure_items = structure_list(self.spec.model)
+        self._fast_page = reader_for(self.spec.model, page=True)
+        self._fast_object = reader_for(self.spec.model, page=False)
 
     async def _retrieve(
         self,
@@ -48,7 +51,7 @@ class Resource(Generic[T]):
     ) -> T:
         path = f"{self.spec.path}/{id_segment(self.spec.id_name, object_id)}"
         extra = check_extra_query(extra_query, reserved=self.spec.include_flags)
-        envelope = await self._api.get(path, {**query, **extra})
+        envelope = await self._api.get(path, {**query, **extra}, self._fast_object)
         model: type[T] = self.spec.model
         return decode_object(envelope, model, path)
 
@@ -83,7 +86,8 @@ class Resource(Generic[T]):
         fixed = {**query, **check_extra_query(extra_query, reserved=reserved), "limit": str(size)}
 
         async def fetch_page(number: int) -> Page[T]:
-            envelope = await self._api.get(self.spec.path, {**fixed, "page": str(number)})
+            page_query = {**fixed, "page": str(number)}
+            envelope = await self._api.get(self.spec.path, page_query, self._fast_page)
             return decode_page(
                 envelope, self._structure_items, self.spec.path, page=number, limit=size
             )

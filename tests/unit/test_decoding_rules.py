@@ -263,36 +263,59 @@ def test_structure_list_uses_the_given_converter() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [(None, "fastgen"), ("", "fastgen"), ("fastgen", "fastgen"), (" Cattrs ", "cattrs")],
+    ("value", "installed", "expected"),
+    [
+        (None, True, "msgspec"),
+        ("", True, "msgspec"),
+        (None, False, "fastgen"),
+        (" ", False, "fastgen"),
+        ("MsgSpec", True, "msgspec"),
+        ("fastgen", True, "fastgen"),
+        (" Cattrs ", True, "cattrs"),
+        ("cattrs", False, "cattrs"),
+    ],
 )
-def test_the_switch_reads_the_environment(value: str | None, expected: str) -> None:
+def test_the_switch_reads_the_environment(
+    value: str | None, installed: bool, expected: str
+) -> None:
     environ = {} if value is None else {DECODER_VARIABLE: value}
 
-    assert decoder_from_env(environ) == expected
+    assert decoder_from_env(environ, msgspec_installed=installed) == expected
 
 
 def test_an_unknown_decoder_is_refused() -> None:
-    with pytest.raises(ValueError, match="PACKAGEX_ASYNC_DECODER must be 'fastgen' or 'cattrs'"):
-        decoder_from_env({"PACKAGEX_ASYNC_DECODER": "msgspec"})
+    with pytest.raises(
+        ValueError, match="PACKAGEX_ASYNC_DECODER must be 'msgspec', 'fastgen' or 'cattrs'"
+    ):
+        decoder_from_env({"PACKAGEX_ASYNC_DECODER": "ujson"})
     with pytest.raises(ValueError, match="decoder must be"):
         make_converter("msgspec")  # type: ignore[arg-type]
+
+
+def test_asking_for_msgspec_without_it_names_the_extra() -> None:
+    with pytest.raises(ValueError, match=r"needs msgspec: pip install 'packagex_async\[fast\]'"):
+        decoder_from_env({"PACKAGEX_ASYNC_DECODER": "msgspec"}, msgspec_installed=False)
 
 
 def test_the_module_converter_has_the_backend_of_the_environment() -> None:
     assert decoder_from_env() == DECODER  # this run's environment may ask for cattrs
 
     filename = converter.get_structure_hook(Batch).__code__.co_filename
-    assert filename.startswith("<packagex_async generated") is (DECODER == "fastgen")
+    assert filename.startswith("<packagex_async generated") is (DECODER != "cattrs")
 
 
-@pytest.mark.parametrize(("value", "generated"), [("cattrs", False), ("fastgen", True)])
-def test_the_switch_is_read_at_import(value: str, generated: bool) -> None:
+@pytest.mark.parametrize(
+    ("value", "generated", "fast"),
+    [("cattrs", False, False), ("fastgen", True, False), ("msgspec", True, True)],
+)
+def test_the_switch_is_read_at_import(value: str, generated: bool, fast: bool) -> None:
     script = (
         "from packagex_async._converter import DECODER, converter\n"
+        "from packagex_async._fastbody import reader_for\n"
         "from packagex_async.models import Batch\n"
         "hook = converter.get_structure_hook(Batch)\n"
-        "print(DECODER, hook.__code__.co_filename.startswith('<packagex_async generated'))\n"
+        "print(DECODER, hook.__code__.co_filename.startswith('<packagex_async generated'),\n"
+        "      reader_for(Batch, page=True) is not None)\n"
     )
     env = {**os.environ, DECODER_VARIABLE: value}
 
@@ -300,7 +323,7 @@ def test_the_switch_is_read_at_import(value: str, generated: bool) -> None:
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
 
-    assert done.stdout.split() == [value, str(generated)]
+    assert done.stdout.split() == [value, str(generated), str(fast)]
 
 
 def test_a_bad_switch_fails_the_import_with_its_name() -> None:
@@ -311,7 +334,9 @@ def test_a_bad_switch_fails_the_import_with_its_name() -> None:
     )
 
     assert done.returncode != 0
-    assert "PACKAGEX_ASYNC_DECODER must be 'fastgen' or 'cattrs', got 'fast'" in done.stderr
+    assert "PACKAGEX_ASYNC_DECODER must be 'msgspec', 'fastgen' or 'cattrs', got 'fast'" in (
+        done.stderr
+    )
 
 
 # Generated source in linecache

@@ -1,0 +1,187 @@
+"""Answer bodies decoded straight into the models by msgspec, when it is installed.
+
+Listing is decode-bound: ``orjson.loads`` builds dicts (about 2 us per batch) that
+the generated structure functions then read key by key (about 4 us more). msgspec
+parses and checks the same body against typed Structs in C (about 1.1 us per
+batch), and a generated function moves the checked values into the attrs models
+(about 2 us). The models stay the attrs classes users know.
+
+This is a fast path, never a second rulebook. Its Structs, derived from
+``_rules.field_rules``, accept only the documented form of each rule: a string, a
+known or unknown enum string, an integer counter, epoch seconds as an integer, a
+``null`` where the default is ``None``. Anything else (a millisecond or ISO
+timestamp, a ``null`` counter, a value of another shape, a body that is not an
+envelope) makes the reader return ``None``, and the pipeline decodes the body the
+full way, which applies every rule and words every error. A body therefore reads the
+same with msgspec or without it (``tests/property/test_fast_bodies.py``), with one
+difference: a value orjson refuses in a key the models ignore (``1e999``) does not
+fail a body msgspec can read.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+import attrs
+
+from ._converter import DECODER
+from ._fastgen import register_source
+from ._rules import MILLISECONDS_THRESHOLD, FieldRule, field_rules, open_enum_members
+
+try:
+    import msgspec
+except ImportError:  # the ``fast`` extra is not installed: every body goes the full way
+    msgspec = None  # type: ignore[assignment]
+
+__all__ = ["BodyReader", "Decoded", "make_object_reader", "make_page_reader", "reader_for"]
+
+BodyReader = Callable[[bytes], "Decoded | None"]
+"""A body to its envelope with ``data`` already decoded, or ``None``: go the full way."""
+
+
+class Decoded(dict[str, Any]):
+    """An envelope whose ``data`` already holds the models (a list of them for a page).
+
+    A ``dict`` so that the envelope checks after it (``pagination`` present or not)
+    are the ones every body goes through; ``_decode`` skips structuring it again.
+    """
+
+
+class _Unsupported(Exception):
+    """A field type the fast path has no Struct form for: its model always goes the full way."""
+
+
+def reader_for(model: type[Any], *, page: bool) -> BodyReader | None:
+    """The fast reader of ``model``'s pages (or single objects), if this process uses one.
+
+    ``None`` when msgspec is not the decoder (not installed, or
+    ``PACKAGEX_ASYNC_DECODER`` names another) or ``model`` has a field it cannot read.
+    """
+    if DECODER != "msgspec":
+        return None
+    try:
+        return make_page_reader(model) if page else make_object_reader(model)
+    except _Unsupported:
+        return None
+
+
+def make_page_reader(model: type[Any]) -> BodyReader:
+    """A reader of list answers: ``data`` an array of ``model``, ``pagination`` as sent."""
+    struct, convert = _fast_model(model)
+    envelope = msgspec.defstruct(
+        f"{model.__name__}PageBody",
+        [("data", list[struct]), ("pagination", Any, msgspec.UNSET)],  # type: ignore[valid-type]
+        gc=False,
+    )
+    decoder = msgspec.json.Decoder(envelope)
+
+    def read(body: bytes) -> Decoded | None:
+        try:
+            answer: Any = decoder.decode(body)
+        except ValueError:  # msgspec's DecodeError and ValidationError, bad UTF-8
+            return None
+        decoded = Decoded(data=[convert(item) for item in answer.data])
+        if answer.pagination is not msgspec.UNSET:
+            decoded["pagination"] = answer.pagination
+        return decoded
+
+    return read
+
+
+def make_object_reader(model: type[Any]) -> BodyReader:
+    """A reader of retrieve answers: ``data`` one ``model``."""
+    struct, convert = _fast_model(model)
+    envelope = msgspec.defstruct(f"{model.__name__}Body", [("data", struct)], gc=False)
+    decoder = msgspec.json.Decoder(envelope)
+
+    def read(body: bytes) -> Decoded | None:
+        try:
+            answer: Any = decoder.decode(body)
+        except ValueError:
+            return None
+        return Decoded(data=convert(answer.data))
+
+    return read
+
+
+def _fast_model(cls: type[Any]) -> tuple[type[Any], Callable[[Any], Any]]:
+    """The Struct that reads ``cls`` from JSON, and the function from it to ``cls``.
+
+    The function is one expression, nested models inlined (a call per phase costs
+    as much as building it); its source is in ``linecache`` for tracebacks.
+    """
+    if msgspec is None:
+        raise _Unsupported("msgspec is not installed")
+    names: dict[str, Any] = {}
+    struct, expression = _model(cls, "s", 0, names)
+    source = f"def convert(s):\n    return {expression}\n"
+    exec(compile(source, register_source(cls, source, "fast body"), "exec"), names)
+    convert: Callable[[Any], Any] = names["convert"]
+    return struct, convert
+
+
+def _model(cls: type[Any], source: str, depth: int, names: dict[str, Any]) -> tuple[Any, str]:
+    """The Struct of ``cls`` and the expression building ``cls`` from the Struct ``source``.
+
+    The Struct has one field per attrs field, in order, under its wire key; each is
+    passed to ``cls`` positionally, converted where the rule says. Temporaries are
+    named by ``depth`` so a nested model's do not overwrite its parent's.
+    """
+    names[f"__cl{len(names)}"] = cls
+    call = f"__cl{len(names) - 1}("
+    fields, args = [], []
+    for rule in field_rules(cls):
+        wire, expression = _field(rule, f"{source}.{rule.name}", depth, names)
+        fields.append(_struct_field(rule, wire))
+        args.append(expression)
+    struct = msgspec.defstruct(f"{cls.__name__}Wire", fields, gc=False)
+    indent = "\n" + "    " * (depth + 2)  # one field per line, for tracebacks
+    return struct, call + indent + f",{indent}".join(args) + ",\n" + "    " * (depth + 1) + ")"
+
+
+def _struct_field(rule: FieldRule, wire: Any) -> tuple[Any, ...]:
+    """A ``defstruct`` field: required, or nullable with ``None`` for a default of
+    ``None``, or with its own default (then a ``null`` is not the documented form)."""
+    if rule.required:
+        return (rule.name, wire, msgspec.field(name=rule.key))
+    if rule.factory is None and rule.default is None:
+        return (rule.name, wire | None, msgspec.field(default=None, name=rule.key))
+    if rule.factory is not None:
+        return (rule.name, wire, msgspec.field(default_factory=rule.factory, name=rule.key))
+    return (rule.name, wire, msgspec.field(default=rule.default, name=rule.key))
+
+
+_SECONDS = Annotated[int, msgspec.Meta(ge=0, lt=MILLISECONDS_THRESHOLD)] if msgspec else int
+
+
+def _field(rule: FieldRule, value: str, depth: int, names: dict[str, Any]) -> tuple[Any, str]:
+    """The Struct type of one field and the expression converting its ``value``."""
+    tp, v = rule.type, f"v{depth}"
+    nullable = not rule.required and rule.factory is None and rule.default is None
+    if rule.text:
+        return Annotated[str, msgspec.Meta(min_length=1)], value
+    if tp in (str, int, bool):
+        return tp, value
+    if (members := open_enum_members(tp)) is not None:
+        names[f"__m{len(names)}"] = members.get
+        return str, f"__m{len(names) - 1}(({v} := {value}), {v})"
+    if tp is datetime:
+        names["__fromts"], names["__utc"] = datetime.fromtimestamp, timezone.utc
+        return _SECONDS, _or_none(nullable, v, value, f"__fromts({v}, __utc)")
+    if attrs.has(tp):
+        struct, built = _model(tp, v, depth + 1, names)
+        return struct, _or_none(nullable, v, value, built)
+    if typing.get_origin(tp) is list and attrs.has(item := typing.get_args(tp)[0]):
+        struct, built = _model(item, f"x{depth}", depth + 1, names)
+        return list[struct], f"[{built} for x{depth} in {value}]"  # type: ignore[valid-type]
+    raise _Unsupported(f"{rule.name}: no fast form for {tp!r}")
+
+
+def _or_none(nullable: bool, v: str, value: str, convert: str) -> str:
+    """``convert`` of ``v``, bound to ``value``, keeping a ``None`` where one is allowed."""
+    if not nullable:
+        return f"(({v} := {value}), {convert})[1]"
+    return f"(None if ({v} := {value}) is None else {convert})"
