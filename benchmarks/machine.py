@@ -6,7 +6,18 @@ import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
-PACKAGES = ("packagex_async", "aiohttp", "attrs", "cattrs", "orjson", "httpx", "pydantic")
+from packagex_async._converter import DECODER
+
+PACKAGES = (
+    "packagex_async",
+    "aiohttp",
+    "attrs",
+    "cattrs",
+    "orjson",
+    "msgspec",
+    "httpx",
+    "pydantic",
+)
 
 
 def cpu_count() -> int:
@@ -64,4 +75,5 @@ def describe() -> list[tuple[str, str]]:
         ("platform", platform.platform(terse=True)),
         ("load (1 min, at start)", "unknown" if load is None else f"{load:.2f}"),
     ]
-    return facts + [(package, _version(package)) for package in PACKAGES]
+    versions = [(package, _version(package)) for package in PACKAGES]
+    return [*facts, ("SDK decoder", DECODER), *versions]
