@@ -2,8 +2,9 @@
 
 A page whose items are all in the documented form is read by msgspec; a page with
 one value in another accepted form (a millisecond timestamp, an ISO string, a
-``null`` counter) goes the full way. Either way the items are those the full
-decoder makes, so a listing reads the same with the extra or without it.
+``null`` counter, a status PackageX added later) goes the full way. Either way the
+items are those the full decoder makes, so a listing reads the same with the extra
+or without it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ODD_FORMS = {
     "milliseconds": ("created_at", 1_700_000_000_000),
     "iso": ("updated_at", "2024-05-01T10:00:00Z"),
     "null counter": ("phases", [{"name": "parsing", "total": None}]),
+    "status added later": ("status", "paused"),
 }
 
 

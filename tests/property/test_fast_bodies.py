@@ -53,7 +53,7 @@ def documented_values(tp: Any) -> st.SearchStrategy[Any]:
     if tp is bool:
         return st.booleans()
     if (members := open_enum_members(tp)) is not None:
-        return st.sampled_from(sorted(members)) | st.text(max_size=8)
+        return st.sampled_from(sorted(members))
     if attrs.has(tp):
         return documented_objects(tp)
     if getattr(tp, "__name__", "") == "datetime":
@@ -151,6 +151,7 @@ def test_documented_bodies_take_the_fast_path(data: st.DataObject) -> None:
         b'{"data": [{"id": "a", "created_at": "2024-01-01T00:00:00Z"}]}',  # ISO
         b'{"data": [{"id": "a", "phases": null}]}',  # null where the default is []
         b'{"data": [{"id": "a", "status": 7}]}',  # an enum that is not a string
+        b'{"data": [{"id": "a", "status": "paused"}]}',  # a status added later
     ],
 )
 def test_anything_but_the_documented_form_goes_the_full_way(body: bytes) -> None:
