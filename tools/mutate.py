@@ -1,5 +1,5 @@
 """Mutation testing of the request pipeline, retry, pagination checks, argument checks
-and decoding rules: one command, run from the repository root::
+decoding rules and the msgspec readers: one command, run from the repository root::
 
     python -m tools.mutate            # a fresh run: about 10 minutes on 2 cores
     python -m tools.mutate --keep     # reuse mutants/: test only the mutants of changed
@@ -58,6 +58,7 @@ MODULES = (
     "packagex_async/_walk.py",
     "packagex_async/_params.py",
     "packagex_async/_rules.py",
+    "packagex_async/_fastbody.py",
 )
 """Kept equal to ``only_mutate`` in pyproject.toml (``check_config`` says so if not)."""
 

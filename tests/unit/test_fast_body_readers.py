@@ -1,0 +1,186 @@
+"""The msgspec readers (``_fastbody``) on every kind of field, and when there are none.
+
+The models' own fields are all optional; a probe model adds what they lack (required
+numbers, times and nested objects, booleans) so each branch of the generator is read
+against the full decoder. The property tests in ``tests/property`` cover the models.
+"""
+
+from __future__ import annotations
+
+import linecache
+import traceback
+from datetime import datetime, timezone
+from typing import Any
+
+import attrs
+import orjson
+import pytest
+
+pytest.importorskip("msgspec")  # the ``fast`` extra
+
+from packagex_async import _fastbody
+from packagex_async._converter import make_converter
+from packagex_async._fastbody import (
+    Decoded,
+    _Unsupported,
+    make_object_reader,
+    make_page_reader,
+    reader_for,
+)
+from packagex_async.models import Batch, BatchMode, BatchPhase, BatchStats, BatchStatus, Export
+
+FASTGEN = make_converter("fastgen")
+
+
+@attrs.define
+class Probe:
+    """Every kind of field the fast path reads, required and optional."""
+
+    count: int
+    when: datetime
+    stats: BatchStats
+    done: bool = False
+    mode: BatchMode | str | None = None
+    later: datetime | None = None
+    maybe: BatchStats | None = None
+    phases: list[BatchPhase] = attrs.Factory(list)
+    total: int = 7
+
+
+FULL = {
+    "count": 3,
+    "when": 1_700_000_000,
+    "stats": {"created": 2},
+    "done": True,
+    "mode": "async",
+    "later": 1_700_000_100,
+    "maybe": {"events": 4},
+    "phases": [{"name": "parsing", "mode": "sync", "total": 9}],
+    "total": 5,
+}
+
+
+def read_one(model: type[Any], data: Any) -> Any:
+    decoded = make_object_reader(model)(orjson.dumps({"data": data}))
+    return None if decoded is None else decoded["data"]
+
+
+def test_every_kind_of_field_reads_as_the_full_decoder_reads_it() -> None:
+    probe = read_one(Probe, FULL)
+
+    assert probe == FASTGEN.structure(FULL, Probe)
+    assert probe.when == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+    assert probe.mode is BatchMode.ASYNC
+    assert probe.phases[0].mode is BatchMode.SYNC
+    assert probe.maybe == BatchStats(events=4)
+
+
+def test_missing_optional_keys_are_their_defaults() -> None:
+    required = {"count": 1, "when": 0, "stats": {}}
+
+    probe = read_one(Probe, required)
+
+    assert probe == Probe(1, datetime(1970, 1, 1, tzinfo=timezone.utc), BatchStats())
+    assert probe.total == 7
+    assert probe.phases == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("count", None),  # a required number
+        ("when", None),  # a required time
+        ("stats", None),  # a required object
+        ("done", "true"),  # a boolean in another accepted form
+        ("total", None),  # null where the default is not None
+        ("when", -1),  # before 1970: the full rule handles it
+        ("later", 100_000_000_000),  # milliseconds
+        ("mode", "someday"),  # a value added later
+    ],
+)
+def test_other_forms_are_handed_back(key: str, value: Any) -> None:
+    assert read_one(Probe, {**FULL, key: value}) is None
+
+
+def test_a_missing_required_key_is_handed_back() -> None:
+    data = {key: value for key, value in FULL.items() if key != "count"}
+
+    assert read_one(Probe, data) is None
+
+
+def test_a_page_keeps_its_pagination_as_sent_and_says_when_there_was_none() -> None:
+    read = make_page_reader(Batch)
+    pagination = {"page": 2, "limit": 1, "has_more": False}
+
+    with_it = read(orjson.dumps({"data": [{"id": "b"}], "pagination": pagination}))
+    without = read(orjson.dumps({"data": []}))
+
+    assert isinstance(with_it, Decoded)
+    assert with_it == {"data": [Batch("b")], "pagination": pagination}
+    assert without == {"data": []}
+
+
+def test_an_object_answer_holds_its_model() -> None:
+    read = make_object_reader(Batch)
+
+    decoded = read(orjson.dumps({"data": {"id": "b", "status": "failed"}, "extra": 1}))
+
+    assert decoded == {"data": Batch("b", status=BatchStatus.FAILED)}
+    assert read(b'{"data": [{"id": "b"}]}') is None
+
+
+def test_a_field_without_a_fast_form_leaves_its_model_to_the_full_decoder() -> None:
+    odd = attrs.make_class("Odd", {"ratio": attrs.field(type=float | None, default=None)})
+
+    with pytest.raises(_Unsupported, match="ratio"):
+        make_page_reader(odd)
+    assert reader_for(odd, page=True) is None
+    assert reader_for(odd, page=False) is None
+
+
+def test_no_reader_when_msgspec_is_not_the_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_fastbody, "DECODER", "fastgen")
+
+    assert reader_for(Batch, page=True) is None
+
+
+def test_no_reader_without_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_fastbody, "DECODER", "msgspec")
+    monkeypatch.setattr(_fastbody, "msgspec", None)
+
+    assert reader_for(Export, page=False) is None
+
+
+def test_readers_exist_for_both_models_when_msgspec_is_the_decoder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_fastbody, "DECODER", "msgspec")
+
+    for model in (Batch, Export):
+        assert reader_for(model, page=True) is not None
+        assert reader_for(model, page=False) is not None
+
+
+def test_the_generated_source_is_in_linecache_one_field_per_line() -> None:
+    read = make_object_reader(Probe)
+    filename = f"<packagex_async generated fast body {__name__}.Probe>"
+    lines = linecache.getlines(filename)
+
+    assert lines[0] == "def convert(s):\n"
+    assert "        s.count,\n" in lines
+    assert read(orjson.dumps({"data": FULL})) is not None
+
+
+def test_a_traceback_through_the_generated_code_shows_its_lines() -> None:
+    broken = attrs.make_class(
+        "Broken",
+        {"n": attrs.field(type=int), "m": attrs.field(type=int)},
+    )
+    read = make_object_reader(broken)
+    broken.__init__ = lambda self, n, m: 1 / 0  # type: ignore[method-assign,assignment]
+
+    with pytest.raises(ZeroDivisionError) as caught:
+        read(b'{"data": {"n": 1, "m": 2}}')
+
+    text = "".join(traceback.format_exception(caught.value))
+    assert f"<packagex_async generated fast body {broken.__module__}.Broken>" in text
