@@ -1,4 +1,4 @@
-"""Mutation testing of the request pipeline, retry, pagination checks, argument checks
+"""Mutation testing of the request pipeline, retry, pagination checks, argument checks,
 decoding rules and the msgspec readers: one command, run from the repository root::
 
     python -m tools.mutate            # a fresh run: about 10 minutes on 2 cores
