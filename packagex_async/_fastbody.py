@@ -20,6 +20,7 @@ refuses in a key the models ignore (``1e999``) does not fail a body msgspec can 
 
 from __future__ import annotations
 
+import functools
 import typing
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -60,12 +61,18 @@ def reader_for(model: type[Any], *, page: bool) -> BodyReader | None:
     ``None`` when msgspec is not the decoder (not installed, or
     ``PACKAGEX_ASYNC_DECODER`` names another) or ``model`` has a field it cannot read.
     """
-    if DECODER != "msgspec":
+    if DECODER != "msgspec" or msgspec is None:
         return None
     try:
-        return make_page_reader(model) if page else make_object_reader(model)
+        return _reader(model, page)  # type: ignore[arg-type]  # classes are hashable
     except _Unsupported:
         return None
+
+
+@functools.cache
+def _reader(model: type[Any], page: bool) -> BodyReader:
+    """Built once per model: every client (``with_options`` makes one per call) shares it."""
+    return make_page_reader(model) if page else make_object_reader(model)
 
 
 def make_page_reader(model: type[Any]) -> BodyReader:

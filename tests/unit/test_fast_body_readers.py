@@ -184,3 +184,11 @@ def test_a_traceback_through_the_generated_code_shows_its_lines() -> None:
 
     text = "".join(traceback.format_exception(caught.value))
     assert f"<packagex_async generated fast body {broken.__module__}.Broken>" in text
+
+
+def test_a_reader_is_built_once_per_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``with_options`` makes a client per call: it must not build Structs each time."""
+    monkeypatch.setattr(_fastbody, "DECODER", "msgspec")
+
+    assert reader_for(Batch, page=True) is reader_for(Batch, page=True)
+    assert reader_for(Batch, page=False) is not reader_for(Batch, page=True)
