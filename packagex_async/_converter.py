@@ -63,7 +63,8 @@ Backend = Literal["fastgen", "cattrs"]
 Hook = Callable[[Any, Any], Any]
 
 DECODER_VARIABLE = "PACKAGEX_ASYNC_DECODER"
-"""The environment variable choosing the backend at import: ``fastgen`` or ``cattrs``."""
+"""The environment variable choosing the decoder at import: ``msgspec``, ``fastgen``
+or ``cattrs``."""
 
 
 def decoder_from_env(

@@ -20,6 +20,7 @@ refuses in a key the models ignore (``1e999``) does not fail a body msgspec can 
 
 from __future__ import annotations
 
+import enum
 import functools
 import typing
 from collections.abc import Callable
@@ -149,12 +150,17 @@ def _model(cls: type[Any], source: str, depth: int, names: dict[str, Any]) -> tu
     return struct, call + indent + f",{indent}".join(args) + ",\n" + "    " * (depth + 1) + ")"
 
 
+def _nullable(rule: FieldRule) -> bool:
+    """Whether ``null`` is the documented form of the field's default (``None``)."""
+    return not rule.required and rule.factory is None and rule.default is None
+
+
 def _struct_field(rule: FieldRule, wire: Any) -> tuple[Any, ...]:
     """A ``defstruct`` field: required, or nullable with ``None`` for a default of
     ``None``, or with its own default (then a ``null`` is not the documented form)."""
     if rule.required:
         return (rule.name, wire, msgspec.field(name=rule.key))
-    if rule.factory is None and rule.default is None:
+    if _nullable(rule):
         return (rule.name, wire | None, msgspec.field(default=None, name=rule.key))
     if rule.factory is not None:
         return (rule.name, wire, msgspec.field(default_factory=rule.factory, name=rule.key))
@@ -166,14 +172,13 @@ _SECONDS = Annotated[int, msgspec.Meta(ge=0, lt=MILLISECONDS_THRESHOLD)] if msgs
 
 def _field(rule: FieldRule, value: str, depth: int, names: dict[str, Any]) -> tuple[Any, str]:
     """The Struct type of one field and the expression converting its ``value``."""
-    tp, v = rule.type, f"v{depth}"
-    nullable = not rule.required and rule.factory is None and rule.default is None
+    tp, v, nullable = rule.type, f"v{depth}", _nullable(rule)
     if rule.text:
         return Annotated[str, msgspec.Meta(min_length=1)], value
     if tp in (str, int, bool):
         return tp, value
     if open_enum_members(tp) is not None:  # ``Enum | str``: msgspec maps known values
-        (members,) = (a for a in typing.get_args(tp) if isinstance(a, type) and a is not str)
+        (members,) = (a for a in typing.get_args(tp) if _is_enum(a))
         return members, value
     if tp is datetime:
         names["__fromts"], names["__utc"] = datetime.fromtimestamp, timezone.utc
@@ -185,6 +190,10 @@ def _field(rule: FieldRule, value: str, depth: int, names: dict[str, Any]) -> tu
         struct, built = _model(item, f"x{depth}", depth + 1, names)
         return list[struct], f"[{built} for x{depth} in {value}]"  # type: ignore[valid-type]
     raise _Unsupported(f"{rule.name}: no fast form for {tp!r}")
+
+
+def _is_enum(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
 
 
 def _or_none(nullable: bool, v: str, value: str, convert: str) -> str:
