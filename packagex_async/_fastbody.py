@@ -12,22 +12,26 @@ documented enum value, an integer counter, epoch seconds as an integer, a ``null
 where the default is ``None``. Anything else (a status PackageX added later, a
 millisecond or ISO timestamp, a ``null`` counter, a value of another shape, a body
 that is not an envelope) makes the reader return ``None``, and the pipeline decodes
-the body the full way, which applies every rule and words every error. A body
-therefore reads the same with msgspec or without it
-(``tests/property/test_fast_bodies.py``), with one difference: a value orjson
-refuses in a key the models ignore (``1e999``) does not fail a body msgspec can read.
+the body the full way, which applies every rule and words every error. So do the
+bodies orjson would read differently: integers past 64 bits (orjson makes them
+floats), text that is not UTF-8, nesting past the recursion limit. A body therefore
+reads the same with msgspec or without it (``tests/property/test_fast_bodies.py``),
+with one difference: a number orjson refuses (``1e999``) in a key the models ignore
+does not fail a body msgspec can read.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+import sys
 import typing
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
 import attrs
+import orjson
 
 from ._converter import DECODER
 from ._fastgen import register_source
@@ -81,19 +85,18 @@ def make_page_reader(model: type[Any]) -> BodyReader:
     struct, convert = _fast_model(model)
     envelope = msgspec.defstruct(
         f"{model.__name__}PageBody",
-        [("data", list[struct]), ("pagination", Any, msgspec.UNSET)],  # type: ignore[valid-type]
+        [("data", list[struct]), ("pagination", msgspec.Raw, msgspec.UNSET)],  # type: ignore[valid-type]
         gc=False,
     )
     decoder = msgspec.json.Decoder(envelope)
 
     def read(body: bytes) -> Decoded | None:
-        try:
-            answer: Any = decoder.decode(body)
-        except ValueError:  # msgspec's DecodeError and ValidationError, bad UTF-8
+        answer = _decode(decoder, body)
+        if answer is None:
             return None
         decoded = Decoded(data=[convert(item) for item in answer.data])
-        if answer.pagination is not msgspec.UNSET:
-            decoded["pagination"] = answer.pagination
+        if answer.pagination is not msgspec.UNSET:  # read as orjson reads it: the full way's
+            decoded["pagination"] = orjson.loads(memoryview(answer.pagination))
         return decoded
 
     return read
@@ -106,13 +109,31 @@ def make_object_reader(model: type[Any]) -> BodyReader:
     decoder = msgspec.json.Decoder(envelope)
 
     def read(body: bytes) -> Decoded | None:
-        try:
-            answer: Any = decoder.decode(body)
-        except ValueError:
-            return None
-        return Decoded(data=convert(answer.data))
+        answer = _decode(decoder, body)
+        return None if answer is None else Decoded(data=convert(answer.data))
 
     return read
+
+
+def _decode(decoder: Any, body: bytes) -> Any:
+    """The body as the envelope Struct, or ``None`` where the full way must judge it.
+
+    msgspec skips the keys the models ignore without checking their UTF-8, and
+    nests as deep as Python's recursion limit allows, where orjson stops at 1,024:
+    a body that is not UTF-8 goes the full way (orjson refuses it), and so does
+    every body when the recursion limit is raised past what a C stack holds.
+    """
+    if sys.getrecursionlimit() > _MAX_RECURSION_LIMIT:
+        return None
+    if not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:
+        return decoder.decode(body)
+    except (ValueError, RecursionError):  # msgspec's DecodeError and ValidationError
+        return None
 
 
 def _fast_model(cls: type[Any]) -> tuple[type[Any], Callable[[Any], Any]]:
@@ -167,7 +188,14 @@ def _struct_field(rule: FieldRule, wire: Any) -> tuple[Any, ...]:
     return (rule.name, wire, msgspec.field(default=rule.default, name=rule.key))
 
 
-_SECONDS = Annotated[int, msgspec.Meta(ge=0, lt=MILLISECONDS_THRESHOLD)] if msgspec else int
+_MAX_RECURSION_LIMIT = 10_000
+"""Above this recursion limit the fast path stands aside: a body nested that deep
+could overflow the C stack inside msgspec (orjson, the full way, stops at 1,024)."""
+
+if msgspec is not None:
+    _SECONDS: Any = Annotated[int, msgspec.Meta(ge=0, lt=MILLISECONDS_THRESHOLD)]
+    _INTEGER: Any = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+    """What orjson surely reads as this integer (it reads one past 64 bits as a float)."""
 
 
 def _field(rule: FieldRule, value: str, depth: int, names: dict[str, Any]) -> tuple[Any, str]:
@@ -175,7 +203,9 @@ def _field(rule: FieldRule, value: str, depth: int, names: dict[str, Any]) -> tu
     tp, v, nullable = rule.type, f"v{depth}", _nullable(rule)
     if rule.text:
         return Annotated[str, msgspec.Meta(min_length=1)], value
-    if tp in (str, int, bool):
+    if tp is int:
+        return _INTEGER, value
+    if tp in (str, bool):
         return tp, value
     if open_enum_members(tp) is not None:  # ``Enum | str``: msgspec maps known values
         (members,) = (a for a in typing.get_args(tp) if _is_enum(a))

@@ -20,7 +20,7 @@ from packagex_async._fastbody import Decoded
 from packagex_async.testing import FakePackageX
 
 from ._secrets import KEY
-from ._server import HostileServer, Received, envelope, json_response
+from ._server import HostileServer, Received, envelope, json_response, response
 
 pytestmark = pytest.mark.skipif(DECODER != "msgspec", reason="msgspec is not the decoder")
 
@@ -73,3 +73,22 @@ async def test_only_the_page_with_an_odd_form_goes_the_full_way(form: str) -> No
     assert reads == [True, False, True]
     assert listed == plain
     assert [b.id for b in listed] == [item["id"] for item in items]
+
+
+async def test_deep_nesting_in_an_unknown_key_lists_as_without_msgspec() -> None:
+    """msgspec gives up at the recursion limit (a ``RecursionError``), orjson reads up
+    to 1,024 levels: the page is read the full way, not raised from."""
+    depth = 1_000
+    nested = b'{"x": ' + b"[" * depth + b"]" * depth + b', "data": [{"id": "b_1"}], '
+    body = nested + b'"pagination": {"page": 1, "limit": 10, "has_more": false}}'
+
+    async def handler(_: Received, writer: asyncio.StreamWriter) -> None:
+        writer.write(response(200, body, {"Content-Type": "application/json"}))
+
+    async with (
+        HostileServer(handler) as server,
+        PackageX(KEY, base_url=server.url, max_retries=0) as px,
+    ):
+        listed = [batch.id async for batch in px.batches.list(limit=10)]
+
+    assert listed == ["b_1"]

@@ -192,3 +192,63 @@ def test_a_reader_is_built_once_per_model(monkeypatch: pytest.MonkeyPatch) -> No
 
     assert reader_for(Batch, page=True) is reader_for(Batch, page=True)
     assert reader_for(Batch, page=False) is not reader_for(Batch, page=True)
+
+
+# What orjson reads differently: those bodies go the full way (found by a review)
+
+
+@pytest.mark.parametrize("counter", [2**63 - 1, -(2**63), 0])
+def test_counters_orjson_reads_exactly_are_read_exactly(counter: int) -> None:
+    body = orjson.dumps({"data": {"id": "e", "count_total": counter}})
+
+    decoded = make_object_reader(Export)(body)
+
+    assert decoded is not None
+    assert decoded["data"].count_total == counter
+
+
+@pytest.mark.parametrize("counter", [2**63, 2**64 + 1, -(2**63) - 1, 10**400])
+def test_counters_orjson_would_read_as_floats_go_the_full_way(counter: int) -> None:
+    body = b'{"data": {"id": "e", "count_total": %d}}' % counter
+
+    assert make_object_reader(Export)(body) is None
+
+
+def test_pagination_is_read_as_orjson_reads_it() -> None:
+    body = b'{"data": [], "pagination": {"page": 1, "total_count": 99999999999999999999999}}'
+
+    decoded = make_page_reader(Batch)(body)
+
+    assert decoded is not None
+    assert decoded["pagination"] == orjson.loads(body)["pagination"]
+    assert isinstance(decoded["pagination"]["total_count"], float)  # refused later, as without
+
+
+def test_a_body_that_is_not_utf8_goes_the_full_way_even_in_an_ignored_key() -> None:
+    assert make_page_reader(Batch)(b'{"data": [{"id": "a", "\xff": 1}]}') is None
+    assert make_page_reader(Batch)(b'{"data": [], "x": "\xed\xa0\x80"}') is None  # a surrogate
+
+
+def test_text_beyond_ascii_is_read() -> None:
+    body = '{"data": [{"id": "a", "reason": "déjà vu ✓"}]}'.encode()
+
+    decoded = make_page_reader(Batch)(body)
+
+    assert decoded is not None
+    assert decoded["data"][0].reason == "déjà vu ✓"
+
+
+def test_nesting_past_the_recursion_limit_goes_the_full_way() -> None:
+    depth = 1_000  # orjson reads up to 1,024 levels; msgspec stops at the recursion limit
+    body = b'{"data": [], "x": ' + b"[" * depth + b"]" * depth + b"}"
+
+    assert make_page_reader(Batch)(body) is None
+
+
+def test_no_fast_path_once_the_recursion_limit_is_raised_past_the_c_stack(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read = make_page_reader(Batch)
+    monkeypatch.setattr(_fastbody, "_MAX_RECURSION_LIMIT", 50)  # below this run's limit
+
+    assert read(b'{"data": []}') is None
