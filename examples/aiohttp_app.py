@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 import orjson
 from aiohttp import web
 
-from packagex_async import Batch, NotFoundError, PackageX, PackageXValueError, to_dict
+from packagex_async import NotFoundError, PackageX, PackageXValueError, to_json
 
 CLIENT = web.AppKey("packagex", PackageX)
 
@@ -27,11 +27,6 @@ async def packagex_client(app: web.Application) -> AsyncIterator[None]:
     async with PackageX() as px:
         app[CLIENT] = px
         yield
-
-
-def _json(batch: Batch) -> bytes:
-    """``to_dict`` gives plain data (enums as str, aware datetimes) orjson encodes as is."""
-    return orjson.dumps(to_dict(batch))
 
 
 async def stream_batches(request: web.Request) -> web.StreamResponse:
@@ -52,7 +47,7 @@ async def stream_batches(request: web.Request) -> web.StreamResponse:
     await response.prepare(request)
     async with batches:
         async for batch in batches:
-            await response.write(_json(batch) + b"\n")
+            await response.write(to_json(batch) + b"\n")
     await response.write_eof()
     return response
 
@@ -62,7 +57,7 @@ async def one_batch(request: web.Request) -> web.Response:
         batch = await request.app[CLIENT].batches.retrieve(request.match_info["batch_id"])
     except NotFoundError:
         raise web.HTTPNotFound(text="no such batch") from None
-    return web.Response(body=_json(batch), content_type="application/json")
+    return web.Response(body=to_json(batch), content_type="application/json")
 
 
 def make_app() -> web.Application:

@@ -34,7 +34,7 @@ from ._errors import (
 from ._files import Download, Files
 from ._many import RetrieveResult
 from ._pagination import AsyncPaginator
-from ._serialize import to_dict
+from ._serialize import to_dict, to_json
 from .models import (
     Batch,
     BatchAction,
@@ -106,5 +106,6 @@ __all__ = [
     "__version__",
     "since",
     "to_dict",
+    "to_json",
     "until",
 ]

@@ -1,4 +1,4 @@
-"""``to_dict``: a model as plain dicts and lists, ready for a JSON encoder.
+"""``to_dict`` and ``to_json``: a model as plain dicts and lists, or as JSON bytes.
 
 Web services hand the SDK's models on as JSON. ``attrs.asdict`` works but is slow
 (about 18 us per batch here: it inspects every field of every nested model at run
@@ -12,18 +12,27 @@ become their plain ``str`` (cattrs would pass a ``str``-subclass member through)
 Datetimes stay aware ``datetime`` objects: orjson, FastAPI and aiohttp's
 ``json_response(dumps=...)`` with orjson serialize them as ISO 8601; the standard
 library's ``json.dumps`` needs ``default=str`` for them.
+
+``to_json`` is the step after, for handlers that answer with bytes. When msgspec is
+the decoder (the ``fast`` extra), it encodes the attrs model itself in C (about 1 us
+per batch); otherwise orjson encodes ``to_dict``'s output (about 3.7 us). Both give
+the same bytes, keys sorted by name: msgspec's order for slotted attrs classes,
+which orjson is told to follow (``tests/property/test_to_json.py``).
 """
 
 from __future__ import annotations
 
 import reprlib
+from collections.abc import Callable
 from typing import Any
 
-from ._converter import converter
+import orjson
+
+from ._converter import DECODER, converter
 from ._params import wrong_type
 from .models import Batch, BatchPhase, BatchStats, Export, Page, Pagination
 
-__all__ = ["to_dict"]
+__all__ = ["to_dict", "to_json"]
 
 MODELS = (Batch, Export, BatchPhase, BatchStats, Pagination, Page)
 """What ``to_dict`` accepts; anything else is a ``PackageXTypeError``."""
@@ -43,11 +52,46 @@ def to_dict(
 
     For a list of models, convert each: ``[to_dict(b) for b in batches]``.
     """
+    _check_model("to_dict", value)
+    plain: dict[str, Any] = converter.unstructure(value)
+    return plain
+
+
+Model = Batch | Export | BatchPhase | BatchStats | Pagination | Page[Any]
+
+
+def to_json(value: Model) -> bytes:
+    """A model as UTF-8 JSON: ``to_dict(value)`` encoded, keys sorted by name.
+
+    Datetimes are RFC 3339 in UTC with a ``Z`` (``"2023-11-14T22:13:27Z"``), enum
+    members their plain value. With the ``fast`` extra, msgspec encodes the model in
+    C; without it, orjson encodes ``to_dict(value)``; the bytes are the same. A value
+    JSON cannot hold, stored in a model by hand, is a ``TypeError``.
+    """
+    _check_model("to_json", value)
+    if _ENCODE is not None:
+        encoded: bytes = _ENCODE(value)
+        return encoded
+    return orjson.dumps(converter.unstructure(value), option=_ORJSON_OPTIONS)
+
+
+def _msgspec_encoder() -> Callable[[Any], bytes] | None:
+    """msgspec's encoder when msgspec is the decoder (the ``fast`` extra), else None."""
+    if DECODER != "msgspec":
+        return None
+    import msgspec
+
+    return msgspec.json.Encoder().encode
+
+
+_ENCODE = _msgspec_encoder()
+_ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z
+
+
+def _check_model(function: str, value: object) -> None:
     if not isinstance(value, MODELS):
         allowed = ", ".join(model.__name__ for model in MODELS)
         wrong_type(
-            f"to_dict() takes a model of packagex_async ({allowed}), "
+            f"{function}() takes a model of packagex_async ({allowed}), "
             f"got {type(value).__name__}: {reprlib.repr(value)}"
         )
-    plain: dict[str, Any] = converter.unstructure(value)
-    return plain

@@ -23,6 +23,7 @@ from packagex_async import (
     Page,
     RetrieveResult,
     to_dict,
+    to_json,
 )
 
 
@@ -41,6 +42,7 @@ async def listing(px: PackageX) -> None:
 async def retrieving(px: PackageX) -> None:
     assert_type(await px.batches.retrieve("batch_1", include_result_json=True), Batch)
     assert_type(to_dict(await px.batches.retrieve("batch_1")), dict[str, Any])
+    assert_type(to_json(await px.exports.retrieve("exp_1")), bytes)
     assert_type(await px.exports.retrieve("exp_1", include_csv=True), Export)
     results = await px.exports.retrieve_many(["exp_1", "exp_2"], concurrency=4)
     assert_type(results, list[RetrieveResult[Export]])
@@ -70,6 +72,7 @@ async def options(px: PackageX) -> None:
 
 def to_dict_takes_models_only(batches: list[Batch]) -> None:
     to_dict(batches)  # type: ignore[arg-type]
+    to_json(batches)  # type: ignore[arg-type]
 
 
 async def wrong_file_name_is_a_type_error(px: PackageX, target: Path) -> None:

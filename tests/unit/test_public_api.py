@@ -53,6 +53,7 @@ EXPECTED = {
     "__version__",
     "since",
     "to_dict",
+    "to_json",
     "until",
 }
 

@@ -16,7 +16,9 @@ from packagex_async import (
     PackageXTypeError,
     Page,
     Pagination,
+    _serialize,
     to_dict,
+    to_json,
 )
 from packagex_async._converter import converter
 
@@ -160,3 +162,38 @@ def test_anything_but_a_model_is_a_type_error_naming_what_is_allowed(
     assert named in str(caught.value)
     assert "Batch, Export, BatchPhase, BatchStats, Pagination, Page" in str(caught.value)
     assert isinstance(caught.value, TypeError)
+
+
+# to_json
+
+
+def test_to_json_is_to_dict_encoded_with_sorted_keys_and_utc_z() -> None:
+    batch = _batch(reason='déjà "vu"\n')
+
+    encoded = to_json(batch)
+
+    assert encoded.startswith(b'{"action":"merge","checksum":"abc","created_at":"2023-11-14T')
+    assert b'"created_at":"2023-11-14T22:13:27Z"' in encoded
+    assert orjson.loads(encoded)["reason"] == 'déjà "vu"\n'
+    assert list(orjson.loads(encoded)) == sorted(to_dict(batch))
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["msgspec", "orjson"])
+def test_to_json_gives_the_same_bytes_with_msgspec_or_without(
+    fast: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if fast and _serialize._ENCODE is None:
+        pytest.skip("msgspec is not this run's decoder")
+    if not fast:
+        monkeypatch.setattr(_serialize, "_ENCODE", None)
+    batch = _batch()
+    batch.status = "paused"  # a value PackageX added later
+    page = Page([batch], Pagination(page=1, limit=1, has_more=False, total_count=1))
+
+    expected = orjson.dumps(to_dict(page), option=orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z)
+    assert to_json(page) == expected
+
+
+def test_to_json_takes_models_only() -> None:
+    with pytest.raises(PackageXTypeError, match=r"to_json\(\) takes a model of packagex_async"):
+        to_json({"id": "batch_1"})  # type: ignore[arg-type]
