@@ -8,6 +8,7 @@ against the full decoder. The property tests in ``tests/property`` cover the mod
 from __future__ import annotations
 
 import linecache
+import sys
 import traceback
 from datetime import datetime, timezone
 from typing import Any
@@ -33,31 +34,46 @@ FASTGEN = make_converter("fastgen")
 
 
 @attrs.define
+class Inner:
+    """A nested model with a time: its conversion needs temporaries of its own."""
+
+    at: datetime | None = None
+    mode: BatchMode | str | None = None
+
+
+@attrs.define
 class Probe:
     """Every kind of field the fast path reads, required and optional."""
 
-    count: int
+    ref: str = attrs.field(metadata={"json": "_ref"})
+    count: int = attrs.field(metadata={"json": "_count"})
     when: datetime
     stats: BatchStats
     done: bool = False
     mode: BatchMode | str | None = None
-    later: datetime | None = None
+    later: datetime | None = attrs.field(default=None, metadata={"json": "_later"})
     maybe: BatchStats | None = None
-    phases: list[BatchPhase] = attrs.Factory(list)
-    total: int = 7
+    phases: list[BatchPhase] = attrs.field(factory=list, metadata={"json": "_phases"})
+    total: int = attrs.field(default=7, metadata={"json": "_total"})
+    inner: Inner | None = None
+    inners: list[Inner] = attrs.Factory(list)
 
 
 FULL = {
-    "count": 3,
+    "_ref": "p_1",
+    "_count": 3,
     "when": 1_700_000_000,
     "stats": {"created": 2},
     "done": True,
     "mode": "async",
-    "later": 1_700_000_100,
+    "_later": 1_700_000_100,
     "maybe": {"events": 4},
-    "phases": [{"name": "parsing", "mode": "sync", "total": 9}],
-    "total": 5,
+    "_phases": [{"name": "parsing", "mode": "sync", "total": 9}],
+    "_total": 5,
+    "inner": {"at": 1_700_000_200, "mode": "sync"},
+    "inners": [{"at": 1_700_000_300}, {"mode": "async"}],
 }
+"""Every field set, under its wire key where the probe has one of its own."""
 
 
 def read_one(model: type[Any], data: Any) -> Any:
@@ -69,18 +85,25 @@ def test_every_kind_of_field_reads_as_the_full_decoder_reads_it() -> None:
     probe = read_one(Probe, FULL)
 
     assert probe == FASTGEN.structure(FULL, Probe)
+    assert (probe.ref, probe.count, probe.total, probe.done) == ("p_1", 3, 5, True)
+    assert probe.later == datetime(2023, 11, 14, 22, 15, tzinfo=timezone.utc)
     assert probe.when == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
     assert probe.mode is BatchMode.ASYNC
     assert probe.phases[0].mode is BatchMode.SYNC
     assert probe.maybe == BatchStats(events=4)
+    assert probe.inner == Inner(datetime(2023, 11, 14, 22, 16, 40, tzinfo=timezone.utc), "sync")
+    assert [i.at for i in probe.inners] == [
+        datetime(2023, 11, 14, 22, 18, 20, tzinfo=timezone.utc),
+        None,
+    ]
 
 
 def test_missing_optional_keys_are_their_defaults() -> None:
-    required = {"count": 1, "when": 0, "stats": {}}
+    required = {"_ref": "p", "_count": 1, "when": 0, "stats": {}}
 
     probe = read_one(Probe, required)
 
-    assert probe == Probe(1, datetime(1970, 1, 1, tzinfo=timezone.utc), BatchStats())
+    assert probe == Probe("p", 1, datetime(1970, 1, 1, tzinfo=timezone.utc), BatchStats())
     assert probe.total == 7
     assert probe.phases == []
 
@@ -88,13 +111,16 @@ def test_missing_optional_keys_are_their_defaults() -> None:
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        ("count", None),  # a required number
+        ("_ref", ""),  # an empty id
+        ("_ref", None),
+        ("_count", None),  # a required number
         ("when", None),  # a required time
         ("stats", None),  # a required object
         ("done", "true"),  # a boolean in another accepted form
-        ("total", None),  # null where the default is not None
+        ("_total", None),  # null where the default is not None
+        ("_phases", None),  # null where the default is []
         ("when", -1),  # before 1970: the full rule handles it
-        ("later", 100_000_000_000),  # milliseconds
+        ("_later", 100_000_000_000),  # milliseconds
         ("mode", "someday"),  # a value added later
     ],
 )
@@ -103,7 +129,7 @@ def test_other_forms_are_handed_back(key: str, value: Any) -> None:
 
 
 def test_a_missing_required_key_is_handed_back() -> None:
-    data = {key: value for key, value in FULL.items() if key != "count"}
+    data = {key: value for key, value in FULL.items() if key != "_count"}
 
     assert read_one(Probe, data) is None
 
@@ -149,6 +175,8 @@ def test_no_reader_without_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_fastbody, "msgspec", None)
 
     assert reader_for(Export, page=False) is None
+    with pytest.raises(_Unsupported, match="^msgspec is not installed$"):
+        make_object_reader(Export)
 
 
 def test_readers_exist_for_both_models_when_msgspec_is_the_decoder(
@@ -243,6 +271,13 @@ def test_nesting_past_the_recursion_limit_goes_the_full_way() -> None:
     body = b'{"data": [], "x": ' + b"[" * depth + b"]" * depth + b"}"
 
     assert make_page_reader(Batch)(body) is None
+
+
+def test_the_fast_path_stays_up_to_its_recursion_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    read = make_page_reader(Batch)
+    monkeypatch.setattr(_fastbody, "_MAX_RECURSION_LIMIT", sys.getrecursionlimit())
+
+    assert read(b'{"data": []}') == {"data": []}
 
 
 def test_no_fast_path_once_the_recursion_limit_is_raised_past_the_c_stack(
