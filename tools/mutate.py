@@ -1,7 +1,7 @@
 """Mutation testing of the request pipeline, retry, pagination checks, argument checks,
 decoding rules and the msgspec readers: one command, run from the repository root::
 
-    python -m tools.mutate            # a fresh run: about 10 minutes on 2 cores
+    python -m tools.mutate            # a fresh run: about 20 minutes on 2 cores
     python -m tools.mutate --keep     # reuse mutants/: test only the mutants of changed
                                       # functions, then re-test the last survivors
     python -m tools.mutate --report   # print the last run's scores, run nothing
