@@ -105,6 +105,16 @@ def full_way(body: bytes) -> Any:
         return None
 
 
+def below_64_bits(value: Any) -> bool:
+    """Whether ``value`` holds an integer below -2**63: the one documented difference
+    (msgspec reads it exactly, orjson as a float)."""
+    if isinstance(value, dict):
+        return any(below_64_bits(item) for item in value.values())
+    if isinstance(value, list):
+        return any(below_64_bits(item) for item in value)
+    return type(value) is int and value < -(2**63)
+
+
 @settings(max_examples=300)
 @given(st.data())
 def test_a_fast_page_is_the_full_decoders_page_or_none(data: st.DataObject) -> None:
@@ -114,7 +124,7 @@ def test_a_fast_page_is_the_full_decoders_page_or_none(data: st.DataObject) -> N
 
     fast = make_page_reader(model)(body)
 
-    if fast is not None:
+    if fast is not None and not below_64_bits(json.loads(body)):
         assert isinstance(fast, Decoded)
         envelope = full_way(body)
         assert envelope is not None
@@ -131,7 +141,7 @@ def test_a_fast_object_is_the_full_decoders_object_or_none(data: st.DataObject) 
 
     fast = make_object_reader(model)(body)
 
-    if fast is not None:
+    if fast is not None and not below_64_bits(json.loads(body)):
         envelope = full_way(body)
         assert envelope is not None
         assert snapshot(fast["data"]) == outcome(FASTGEN.structure, envelope["data"], model)
