@@ -2,19 +2,21 @@
 
 A child script prints one JSON line with at least ``url`` once it listens, then
 serves until its stdin closes. ``running_child`` starts it, reads that line and
-always stops it (see ``fakeproc.stop_child``).
+always stops it (see ``fakeproc.stop_child``); ``start_announced`` is the child's side.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from fakeproc import read_announcement, stop_child
 
 HERE = Path(__file__).parent
@@ -45,3 +47,16 @@ def running_child(script: str, *args: str) -> Iterator[Server]:
         yield Server(announced["url"], process.pid, announced)
     finally:
         stop_child(process)
+
+
+async def start_announced(app: web.Application) -> web.AppRunner:
+    """In a child server: serve ``app`` (an ``aiohttp.web.Application``) on a free
+    loopback port and print its URL as the one JSON line ``read_announcement`` waits
+    for. Returns the started ``web.AppRunner``; the caller cleans it up."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    print(json.dumps({"url": f"http://127.0.0.1:{port}"}), flush=True)
+    return runner

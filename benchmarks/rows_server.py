@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import orjson
 from aiohttp import web
+from children import start_announced
 
 BATCH = 2_000
 
@@ -72,12 +73,7 @@ async def serve_file(request: web.Request) -> web.StreamResponse:
 async def main() -> None:
     app = web.Application()
     app.router.add_get("/rows.{kind:json|csv}", serve_file)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    print(json.dumps({"url": f"http://127.0.0.1:{port}"}), flush=True)
+    runner = await start_announced(app)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     await runner.cleanup()
 

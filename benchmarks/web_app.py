@@ -7,7 +7,7 @@ Both answer ``GET /batches/{id}`` with the batch as JSON by asking the upstream
 API for it, on one aiohttp session shared by every request:
 
 - ``sdk``: ``examples/aiohttp_app.py``'s ``make_app()``, unchanged: one ``PackageX``
-  client, ``retrieve`` + ``to_dict`` + ``orjson.dumps``; a 404 upstream is a 404.
+  client, ``retrieve`` + ``to_json``; a 404 upstream is a 404.
 - ``raw``: the same proxying written against aiohttp alone, as fair as it can be:
   one shared ``ClientSession`` (default pool of 100 connections, as the SDK's), the
   id percent-encoded into the path, ``orjson.loads`` of the upstream body and
@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import cProfile
 import importlib.util
-import json
 import os
 import signal
 import sys
@@ -37,6 +36,7 @@ from urllib.parse import quote
 import aiohttp
 import orjson
 from aiohttp import web
+from children import start_announced
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "aiohttp_app.py"
 API_KEY = "px_benchmark_key_0123456789"
@@ -100,12 +100,7 @@ async def serve(kind: str, upstream: str, key: str) -> None:
     """Start the app, announce its URL, serve until told to stop."""
     stop = _stop_event()
     app = (sdk_app if kind == "sdk" else raw_app)(upstream, key)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    print(json.dumps({"url": f"http://127.0.0.1:{port}"}), flush=True)
+    runner = await start_announced(app)
     try:
         await stop.wait()
     finally:
