@@ -5,8 +5,6 @@ async with PackageX() as px:
         print(batch.id)
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from ._client import PackageX
 from ._creates import CsvFieldOptions, ExportOptions, since, until
 from ._errors import (
@@ -35,6 +33,7 @@ from ._files import Download, Files
 from ._many import RetrieveResult
 from ._pagination import AsyncPaginator
 from ._serialize import to_dict, to_json
+from ._version import VERSION as __version__
 from .models import (
     Batch,
     BatchAction,
@@ -53,11 +52,6 @@ from .models import (
     Pagination,
     SortDirection,
 )
-
-try:
-    __version__ = version("packagex_async")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "APIConnectionError",

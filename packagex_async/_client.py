@@ -8,9 +8,7 @@ pacing and 429 pause, with its own timeout, retries and size cap.
 
 from __future__ import annotations
 
-import functools
 import os
-from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
 from typing import Any
 
@@ -27,6 +25,7 @@ from ._settings import (
     Settings,
     resolve_api_key,
 )
+from ._version import VERSION
 from .resources import Batches, Exports
 
 __all__ = ["API_KEY_ENV_VAR", "BASE_URL_ENV_VAR", "DEFAULT_BASE_URL", "PackageX"]
@@ -76,7 +75,9 @@ class PackageX:
             connection_limit=connection_limit,
             max_response_bytes=max_response_bytes,
         )
-        shared = SharedSession(session, connection_limit=settings.connection_limit)
+        shared = SharedSession(
+            session, connection_limit=settings.connection_limit, api_headers=_headers(key)
+        )
         self._wire(key, settings, shared, Pacer(settings.rate_limit))
 
     def _wire(self, key: str, settings: Settings, shared: SharedSession, pacer: Pacer) -> None:
@@ -93,7 +94,7 @@ class PackageX:
         api = Api(
             pipeline,
             base_url=settings.base_url,
-            headers=_headers(key),
+            headers=None if shared.carries_api_headers else _headers(key),
             redactor=redactor,
             timeout=settings.timeout,
         )
@@ -184,17 +185,7 @@ class PackageX:
 
 
 def _headers(api_key: str) -> dict[str, str]:
-    return {
-        "PX-API-KEY": api_key,
-        "Accept": "application/json",
-        "User-Agent": f"packagex_async/{_package_version()} aiohttp/{aiohttp.__version__}",
-    }
+    return {"PX-API-KEY": api_key, "Accept": "application/json", "User-Agent": _USER_AGENT}
 
 
-@functools.cache
-def _package_version() -> str:
-    """Read once: the package metadata lookup costs 0.3 ms, and ``with_options`` is per call."""
-    try:
-        return version("packagex_async")
-    except PackageNotFoundError:
-        return "0+unknown"
+_USER_AGENT = f"packagex_async/{VERSION} aiohttp/{aiohttp.__version__}"

@@ -9,9 +9,9 @@ import orjson
 import yarl
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from ._pipeline import FastRead, Pipeline
+from ._pipeline import Pipeline
 from ._redact import Redactor
-from ._request import Request
+from ._request import FastRead, Request
 
 __all__ = ["Api"]
 
@@ -24,14 +24,15 @@ class Api:
         pipeline: Pipeline,
         *,
         base_url: str,
-        headers: Mapping[str, str],
+        headers: Mapping[str, str] | None,
         redactor: Redactor,
         timeout: float,
     ) -> None:
+        """``headers``: the key and other API headers, or ``None`` when the session sends them."""
         self._pipeline = pipeline
         self._base_url = base_url
         # Built once in the form aiohttp merges them in, instead of converted per request.
-        self._headers = CIMultiDictProxy(CIMultiDict(headers))
+        self._headers = None if headers is None else CIMultiDictProxy(CIMultiDict(headers))
         self._redactor = redactor
         self._timeout = timeout
 
@@ -40,15 +41,20 @@ class Api:
     ) -> Awaitable[dict[str, Any]]:
         """GET ``path`` (already percent-encoded); awaiting it gives the success envelope.
 
-        ``fast`` is the body reader to try first (``Pipeline.json``).
+        ``fast`` is the body reader to try first (``Request.fast``).
         """
         url = yarl.URL(self._base_url + path, encoded=True)
         if query:  # ``with_query({})`` costs as much as building the URL
             url = url.with_query(query)
         request = Request.api(
-            "GET", url, headers=self._headers, redactor=self._redactor, timeout=self._timeout
+            "GET",
+            url,
+            headers=self._headers,
+            redactor=self._redactor,
+            timeout=self._timeout,
+            fast=fast,
         )
-        return self._pipeline.json(request, fast)
+        return self._pipeline.json(request)
 
     async def post(self, path: str, body: Mapping[str, Any], *, if_unsure: str) -> dict[str, Any]:
         """POST ``body`` as JSON to ``path`` and return the success envelope (a create).
@@ -60,7 +66,7 @@ class Api:
         request = Request.api(
             "POST",
             url,
-            headers={**self._headers, "Content-Type": "application/json"},
+            headers={**(self._headers or {}), "Content-Type": "application/json"},
             redactor=self._redactor,
             timeout=self._timeout,
             body=orjson.dumps(body),

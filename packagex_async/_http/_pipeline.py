@@ -20,7 +20,6 @@ Facts about aiohttp (3.14) this module is built on:
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -35,7 +34,7 @@ from ._pacing import Pacer
 from ._request import Request
 from ._retry import Failure, RetryPolicy, outcome_unknown, retry_delay, sleep
 
-__all__ = ["FastRead", "Pipeline", "Rejected", "chunks"]
+__all__ = ["Pipeline", "Rejected", "chunks"]
 
 logger = logging.getLogger("packagex_async")
 
@@ -56,9 +55,6 @@ class Rejected(Exception):
         self.failure = failure
 
 
-FastRead = Callable[[bytes], "dict[str, Any] | None"]
-"""A quicker way from a body to its envelope (``_fastbody``), or ``None`` to go the usual way."""
-
 Read = Callable[[Request, aiohttp.ClientResponse], Awaitable[T]]
 """Turns a success response into the result. The response is closed afterwards,
 unless it *is* the result (a stream, which its reader closes)."""
@@ -70,7 +66,7 @@ class Pipeline:
     def __init__(
         self,
         *,
-        get_session: Callable[[], aiohttp.ClientSession],
+        get_session: Callable[[bool], aiohttp.ClientSession],
         policy: RetryPolicy,
         pacer: Pacer,
         max_response_bytes: int,
@@ -80,17 +76,15 @@ class Pipeline:
         self._pacer = pacer
         self._max_response_bytes = max_response_bytes
 
-    def json(self, request: Request, fast: FastRead | None = None) -> Awaitable[dict[str, Any]]:
+    def json(self, request: Request) -> Awaitable[dict[str, Any]]:
         """The envelope of a successful API answer, read within ``max_response_bytes``.
 
-        ``fast``, if given, is tried on the body first; ``None`` from it means the
-        body is read the usual way (so a garbled body is still a retried failure).
+        ``request.fast``, if set, is tried on the body first; ``None`` from it means
+        the body is read the usual way (so a garbled body is still a retried failure).
         Returns ``send``'s coroutine rather than awaiting it: one frame less for every
         resumption of the request.
         """
-        if fast is None:
-            return self.send(request, self._read_envelope)
-        return self.send(request, functools.partial(self._read_envelope, fast=fast))
+        return self.send(request, self._read_envelope)
 
     async def send(self, request: Request, read: Read[T]) -> T:
         """``read`` of the first success; the last failure's error once retries run out."""
@@ -109,7 +103,7 @@ class Pipeline:
             await sleep(wait)
 
     async def _attempt(self, request: Request, read: Read[T], number: int) -> T | Failure:
-        session = self._get_session()
+        session = self._get_session(request.storage)
         if not self._pacer.ready():
             await self._pacer.wait_turn()
         debug = logger.isEnabledFor(logging.DEBUG)
@@ -141,8 +135,8 @@ class Pipeline:
         except Rejected as rejected:
             return rejected.failure
         finally:
-            if result is not response:  # only a stream is handed over open
-                response.close()  # a no-op once the read released the connection
+            if result is not response and not response.closed:  # a stream is handed over open
+                response.close()
 
     async def _status_failure(self, request: Request, response: aiohttp.ClientResponse) -> Failure:
         try:
@@ -152,11 +146,11 @@ class Pipeline:
         return from_status(request, response.status, response.headers, body)
 
     async def _read_envelope(
-        self, request: Request, response: aiohttp.ClientResponse, fast: FastRead | None = None
+        self, request: Request, response: aiohttp.ClientResponse
     ) -> dict[str, Any]:
         body = await read_body(request, response, self._max_response_bytes)
         response.release()
-        if fast is not None and (envelope := fast(body)) is not None:
+        if (fast := request.fast) is not None and (envelope := fast(body)) is not None:
             return envelope
         try:
             envelope = orjson.loads(body)
@@ -190,19 +184,27 @@ class Pipeline:
         )
 
 
-async def read_body(
+def read_body(
     request: Request, response: aiohttp.ClientResponse, limit: int, *, cut: bool = False
-) -> bytes:
+) -> Awaitable[bytes]:
     """The whole body, or ``Rejected`` (too large) once it passes ``limit`` bytes.
 
     With ``cut``, a body past the limit is cut there instead (for error excerpts).
     An answer that declares its length, uncompressed and within the limit, is read
     in one call; any other is read chunk by chunk (plain awaits, not ``chunks``: an
     async generator's machinery costs more than the read of a small answer).
+    Returns the reading coroutine, not a coroutine of its own: one frame less.
     """
     length = response.content_length
     if length is not None and length <= limit and "Content-Encoding" not in response.headers:
-        return await _read_whole(request, response)  # its size is known and allowed
+        return _read_whole(request, response)  # its size is known and allowed
+    return _read_in_chunks(request, response, limit, cut)
+
+
+async def _read_in_chunks(
+    request: Request, response: aiohttp.ClientResponse, limit: int, cut: bool
+) -> bytes:
+    """``read_body`` for an answer of unknown, compressed or too large a size."""
     parts: list[bytes] = []
     size = 0
     while chunk := await _read_chunk(request, response.content):

@@ -49,10 +49,12 @@ class Resource(Generic[T]):
         query: Mapping[str, str],
         extra_query: Mapping[str, QueryValue] | None = None,
     ) -> T:
-        path = f"{self.spec.path}/{id_segment(self.spec.id_name, object_id)}"
-        extra = check_extra_query(extra_query, reserved=self.spec.include_flags)
-        envelope = await self._api.get(path, {**query, **extra}, self._fast_object)
-        model: type[T] = self.spec.model
+        spec = self.spec
+        path = f"{spec.path}/{id_segment(spec.id_name, object_id)}"
+        if extra_query is not None:
+            query = {**query, **check_extra_query(extra_query, reserved=spec.include_flags)}
+        envelope = await self._api.get(path, query, self._fast_object)
+        model: type[T] = spec.model
         return decode_object(envelope, model, path)
 
     async def _retrieve_many(

@@ -132,6 +132,40 @@ async def test_a_borrowed_session_is_used_and_left_open(mock_api: MockAPI) -> No
     assert batch.id == "batch_0001"
 
 
+async def test_a_borrowed_session_gets_the_key_per_request_and_keeps_its_own_headers(
+    mock_api: MockAPI,
+) -> None:
+    async with aiohttp.ClientSession(headers={"X-Team": "ops"}) as session:
+        assert await sent_key(mock_api, PackageX(KEY, base_url=API, session=session)) == KEY
+        [(_, kwargs)] = mock_api.sent()
+
+        assert kwargs["headers"]["X-Team"] == "ops"
+        assert dict(session.headers) == {"X-Team": "ops"}
+
+
+async def test_an_owned_client_keeps_the_key_off_its_storage_session_on_one_pool(
+    mock_api: MockAPI,
+) -> None:
+    """API and storage requests share one connection pool (and ``connection_limit``),
+    but only the API session carries the key: a storage host never sees it."""
+    mock_api.get("/v1/batches/b", payload=envelope(batch_json(1)))
+    async with PackageX(KEY, base_url=API, connection_limit=7) as px:
+        await px.batches.retrieve("b")
+        [(_, kwargs)] = mock_api.sent()
+        assert kwargs["headers"]["PX-API-KEY"] == KEY
+        api, storage = px._shared.get(), px._shared.get(storage=True)
+
+        assert api.headers["PX-API-KEY"] == KEY
+        assert "PX-API-KEY" not in storage.headers
+        assert not storage.headers
+        assert storage.connector is api.connector
+        assert api.connector is not None
+        assert api.connector.limit == 7
+
+    assert api.closed
+    assert storage.closed
+
+
 def test_the_client_can_be_built_outside_a_running_loop() -> None:
     px = PackageX(KEY)
 
