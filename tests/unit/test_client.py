@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
@@ -164,6 +165,19 @@ async def test_an_owned_client_keeps_the_key_off_its_storage_session_on_one_pool
 
     assert api.closed
     assert storage.closed
+
+
+async def test_a_presigned_url_on_the_api_host_is_still_fetched_without_the_key(
+    mock_api: MockAPI,
+) -> None:
+    """What decides the session is the kind of request, not the host it goes to."""
+    signed = f"{API}/exports/e.json?X-Amz-Signature=abc"
+    mock_api.get(re.compile(re.escape(f"{API}/exports/e.json") + r"\?.*"), body=b"[]")
+    async with PackageX(KEY, base_url=API) as px:
+        assert await px.files.read(signed) == b"[]"
+
+    [(_, kwargs)] = mock_api.sent()
+    assert "PX-API-KEY" not in (kwargs.get("headers") or {})
 
 
 def test_the_client_can_be_built_outside_a_running_loop() -> None:
