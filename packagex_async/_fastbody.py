@@ -265,7 +265,8 @@ def _nested(
     nullable: bool,
 ) -> Any:
     """A nested model field: built as ``o{depth + 1}``, or ``None`` where allowed."""
-    v, built = f"v{depth}", list[str]()
+    v = f"v{depth}"
+    built: list[str] = []
     struct = _model(tp, v, depth + 1, names, built)
     built.append(f"{target} = o{depth + 1}")
     lines.append(f"{v} = {value}")
