@@ -12,7 +12,7 @@ import pytest
 from packagex_async import InternalServerError, NotFoundError, PackageX, PaginationError
 from packagex_async.testing import FakePackageX
 
-from .conftest import before
+from ..clocks import before
 
 
 class Open:

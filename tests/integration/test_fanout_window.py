@@ -28,7 +28,7 @@ from packagex_async._walk import PageWalk
 from packagex_async.models import Page, Pagination
 from packagex_async.testing import FakePackageX
 
-from .conftest import before
+from ..clocks import before
 from .test_concurrency import pages_requested, sdk_tasks_pending
 
 BATCHES = 100

@@ -17,7 +17,8 @@ import pytest
 from packagex_async import InternalServerError, NotFoundError, PackageX
 from packagex_async.testing import FakePackageX
 
-from .conftest import ManualClock, before, expected_backoff
+from ..clocks import ManualClock, before
+from .conftest import expected_backoff
 from .test_concurrency import sdk_tasks_pending
 
 

@@ -27,7 +27,8 @@ from packagex_async import (
 from packagex_async._http._clock import RecordingClock
 from packagex_async.testing import FakePackageX, set_testing
 
-from .conftest import ManualClock, before, expected_backoff
+from ..clocks import ManualClock, before
+from .conftest import expected_backoff
 
 FAULT_KINDS = ["500", "502", "503", "429", "reset", "truncate", "stall", "invalid_json"]
 

@@ -22,11 +22,12 @@ from packagex_async import (
     RateLimitError,
 )
 from packagex_async._http import _retry
-from packagex_async._http._clock import Clock, RecordingClock, set_clock
+from packagex_async._http._clock import RecordingClock, set_clock
 from packagex_async._http._retry import parse_retry_after
 from packagex_async.testing import set_testing
 
 from ..builders import API, KEY, envelope
+from ..clocks import ManualClock, before
 from ..conftest import MockAPI, real_waits
 
 PATH = "/v1/batches/b"
@@ -157,42 +158,6 @@ async def test_a_failed_create_says_it_may_have_acted_only_when_it_may_have(
 # -- the 429 pause holds every request of the client; nothing else does
 
 
-class ManualClock(Clock):
-    """Time stands still until the test moves it on; a sleep lasts until then."""
-
-    def __init__(self) -> None:
-        super().__init__(random.Random(0))
-        self.now = 0.0
-        self.waits: list[float] = []
-        self._sleepers: list[tuple[float, asyncio.Future[None]]] = []
-
-    def wall(self) -> float:
-        return 1_700_000_000.0 + self.now
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        woken = asyncio.get_running_loop().create_future()
-        self._sleepers.append((self.now + seconds, woken))
-        self.advance(0)
-        await woken
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-        for until, woken in list(self._sleepers):
-            if until <= self.now:
-                self._sleepers.remove((until, woken))
-                if not woken.done():
-                    woken.set_result(None)
-
-
-async def spin(times: int = 200) -> None:
-    for _ in range(times):
-        await asyncio.sleep(0)
-
-
 @pytest.fixture
 def manual() -> Iterator[ManualClock]:
     fake = ManualClock()
@@ -224,11 +189,16 @@ async def test_only_a_429_with_retry_after_pauses_the_other_requests(
         KEY, base_url=API, max_retries=1, retry_initial_delay=5.0, retry_max_delay=5.0
     ) as px:
         first = asyncio.ensure_future(px.batches.retrieve("a"))
-        await spin()
-        assert manual.waits, "the first request is waiting to retry"
+        await before(manual.until_sleeping(1), first)  # waiting to retry
         other = asyncio.ensure_future(px.batches.retrieve("b"))
-        await spin()
-        assert other.done() is not holds_the_client
+        if holds_the_client:
+            await before(manual.until_sleeping(2), other)  # held by the pause
+            assert not other.done()
+        else:  # ``other`` ends, and fails at once if it starts waiting instead
+            held = asyncio.ensure_future(manual.until_sleeping(2))
+            assert (await before(other, held)).id == "b"
+            held.cancel()
+            assert not first.done()
         manual.advance(10.0)
         assert (await first).id == "a"
         assert (await other).id == "b"
