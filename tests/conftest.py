@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import pytest
 from aiohttp import ClientResponse
 from aioresponses import aioresponses
+from hypothesis import settings
 from yarl import URL
 
 from packagex_async import PackageX
@@ -20,6 +21,12 @@ from packagex_async.testing import set_testing
 from .builders import API, KEY
 
 C = TypeVar("C", bound=Clock)
+
+# No per-example deadline: it is a timed assertion (Hypothesis fails an example
+# that takes over 200 ms), and on a busy 2-core machine the first example of a test,
+# which builds the readers it checks, can take that long. Seen once as a flake.
+settings.register_profile("packagex_async", deadline=None)
+settings.load_profile("packagex_async")
 
 
 class _CompatResponse(ClientResponse):
