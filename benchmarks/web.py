@@ -34,7 +34,10 @@ figures measured the contention. Hence the canned upstream.
 each stack, less sensitive than req/s to another process taking CPU time.
 
 With ``CONNECTIONS`` always in flight (a closed loop), latency is mostly queueing
-(Little's law: p50 ~ connections / req/s), so p99 follows throughput closely.
+(Little's law: p50 ~ connections / req/s). The tail is the collector's: a full
+collection walks every object of the app and stalls all requests in flight, so the
+table also shows each app's full collections per run and the longest pause (read
+from the ``/_gc`` route ``web_app.py`` adds to both apps), and p99 follows them.
 """
 
 from __future__ import annotations
@@ -108,12 +111,23 @@ def _load_command(url: str, ids: list[str], seconds: float, script: Path | None)
     ]  # fmt: skip
 
 
+def _full_collections(app: Server) -> dict[str, float]:
+    """The app's full collections since the last call: ``count`` and ``longest_ms``."""
+    with urllib.request.urlopen(f"{app.url}/_gc", timeout=10) as answer:
+        figures: dict[str, float] = json.loads(answer.read())
+    return figures
+
+
 def _one_run(app: Server, upstream: Server, command: list[str]) -> dict[str, float]:
-    """One load run against one app: its figures, and the CPU share of each process."""
+    """One load run against one app: its figures, the CPU share of each process, and
+    the app's full collections (``gc_count``, ``gc_longest_ms``)."""
+    _full_collections(app)
     before = [_cpu_seconds(app.pid), _cpu_seconds(upstream.pid), _children_cpu()]
     done = subprocess.run(command, capture_output=True, check=True, text=True, timeout=120)
     after = [_cpu_seconds(app.pid), _cpu_seconds(upstream.pid), _children_cpu()]
+    collections = _full_collections(app)
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["gc_count"], figures["gc_longest_ms"] = collections["count"], collections["longest_ms"]
     if figures["failed"] or not figures["requests"]:
         raise RuntimeError(f"load run failed: {figures}")
     figures["rps"] = figures["requests"] / figures["seconds"]
@@ -180,6 +194,7 @@ def _row(name: str, runs: list[dict[str, float]]) -> tuple[str, ...]:
         f"{p99.median:.1f}", f"{p99.min:.1f}", f"{p99.max:.1f}",
         f"{_sample(runs, 'app_cpu').median:.0%}", f"{_sample(runs, 'api_cpu').median:.0%}",
         f"{Sample.of([r['app_cpu'] / r['rps'] * 1e6 for r in runs]).median:.0f}",
+        f"{_sample(runs, 'gc_count').median:.0f}", f"{_sample(runs, 'gc_longest_ms').median:.1f}",
     )  # fmt: skip
 
 
@@ -202,7 +217,7 @@ def run(repetitions: int) -> Outcome:
         title=f"(7) GET /batches/{{id}} under load: {CONNECTIONS} connections, "
         f"{SECONDS:g} s runs ({generator})",
         headers=("app", "req/s", "min", "max", "p50 ms", "p99 ms", "min", "max",
-                 "app cpu", "api cpu", "app us/req"),
+                 "app cpu", "api cpu", "app us/req", "full GCs", "GC pause ms"),
         rows=(_row(SDK, sdk), _row(RAW, raw)),
         notes=(
             f"req/s SDK / raw: {ratio(rps_ratio)} (per pair of runs: median "
@@ -211,6 +226,8 @@ def run(repetitions: int) -> Outcome:
             f"{ratio(paired_p99.median)}, {ratio(paired_p99.min)}-{ratio(paired_p99.max)})",
             f"{len(sdk)} runs per app, alternating, after a {WARMUP_SECONDS:g} s warm-up each; "
             f"{generator} used {_sample(sdk + raw, 'load_cpu').median:.0%} of a core",
+            "full GCs: the app's full collections per run; GC pause ms: the longest of a run "
+            "(medians); each stalls every request in flight, so p99 follows them",
         ),
     )  # fmt: skip
     targets = (

@@ -14,6 +14,10 @@ API for it, on one aiohttp session shared by every request:
   ``orjson.dumps`` of its ``data``; a 404 upstream is a 404, any other non-200 an
   error (the SDK raises, which aiohttp answers with a 500).
 
+Both also answer ``GET /_gc`` (added here, not part of either app) with the full
+garbage collections of the process since the last ``/_gc``: how many, and the
+longest pause, which ``web.py`` reads around each run (p99 follows those pauses).
+
 Both run under ``web.AppRunner(app, access_log=None)`` on 127.0.0.1. The process
 stops when its stdin reaches end-of-file or on SIGTERM / SIGINT. ``--profile FILE``
 runs the server under cProfile and writes the statistics to FILE when it stops.
@@ -24,11 +28,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import importlib.util
 import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import quote
@@ -96,10 +102,36 @@ def _stop_event() -> asyncio.Event:
     return stop
 
 
+class FullCollections:
+    """Counts the collector's full passes (generation 2) and times their pauses."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.longest = 0.0
+        self._started = 0.0
+        gc.callbacks.append(self._observe)
+
+    def _observe(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.count += 1
+        self.longest = max(self.longest, time.perf_counter() - self._started)
+
+    async def report(self, request: web.Request) -> web.Response:
+        """``{"count": N, "longest_ms": M}`` since the last report, then start over."""
+        figures = {"count": self.count, "longest_ms": self.longest * 1000}
+        self.count, self.longest = 0, 0.0
+        return web.Response(body=orjson.dumps(figures), content_type="application/json")
+
+
 async def serve(kind: str, upstream: str, key: str) -> None:
     """Start the app, announce its URL, serve until told to stop."""
     stop = _stop_event()
     app = (sdk_app if kind == "sdk" else raw_app)(upstream, key)
+    app.router.add_get("/_gc", FullCollections().report)
     runner = await start_announced(app)
     try:
         await stop.wait()
