@@ -44,7 +44,7 @@ from pathlib import Path
 
 import fakeproc
 from children import running_child
-from web import WRK_SCRIPT
+from web import _wrk_script as wrk_script
 
 HERE = Path(__file__).parent
 CONNECTIONS = 10
@@ -107,8 +107,8 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         upstream = stack.enter_context(running_child("web_upstream.py", "--batches", "100"))
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        script = workdir / "ids.lua"
-        script.write_text(WRK_SCRIPT % ", ".join(json.dumps(i) for i in upstream.announced["ids"]))
+        script = wrk_script(stack, upstream.announced["ids"])
+        assert script is not None  # wrk was found above
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             sdk, raw = pool.map(
                 lambda kind: count(kind, upstream.url, script, args.seconds, workdir),
