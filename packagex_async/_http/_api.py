@@ -11,7 +11,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from ._pipeline import Pipeline
 from ._redact import Redactor
-from ._request import FastRead, Request
+from ._request import FastRead, Request, api_timeout
 
 __all__ = ["Api"]
 
@@ -35,6 +35,7 @@ class Api:
         self._headers = None if headers is None else CIMultiDictProxy(CIMultiDict(headers))
         self._redactor = redactor
         self._timeout = timeout
+        self._client_timeout = api_timeout(timeout)
 
     def get(
         self, path: str, query: Mapping[str, str], fast: FastRead | None = None
@@ -46,12 +47,14 @@ class Api:
         url = yarl.URL(self._base_url + path, encoded=True)
         if query:  # ``with_query({})`` costs as much as building the URL
             url = url.with_query(query)
-        request = Request.api(
+        # ``Request.api`` spelled out: this runs for every read of every page.
+        request = Request(
             "GET",
             url,
+            self._redactor,
+            self._client_timeout,
+            self._timeout,
             headers=self._headers,
-            redactor=self._redactor,
-            timeout=self._timeout,
             fast=fast,
         )
         return self._pipeline.json(request)

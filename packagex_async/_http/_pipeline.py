@@ -1,8 +1,8 @@
 """The one request pipeline: send, read, classify, retry, for the API and storage alike.
 
-``Pipeline.send`` reads top to bottom: an attempt either returns a result or a
-``Failure``; ``retry_delay`` decides whether and when to try again; the last
-failure's error is raised. Errors are raised *outside* every ``except`` block, so
+``Pipeline.send`` reads top to bottom: each attempt either returns a result or
+ends with a ``Failure``; ``_wait_or_raise`` asks ``retry_delay`` whether and when
+to try again, and raises the last failure's error when not. Errors are raised *outside* every ``except`` block, so
 no exception of the HTTP library is ever reachable from ours, not even as the
 hidden ``__context__`` (its text and ``request_info`` hold URLs and the key).
 
@@ -87,56 +87,40 @@ class Pipeline:
         return self.send(request, self._read_envelope)
 
     async def send(self, request: Request, read: Read[T]) -> T:
-        """``read`` of the first success; the last failure's error once retries run out."""
-        retry_number = 0
-        while True:
-            outcome = await self._attempt(request, read, retry_number + 1)
-            if not isinstance(outcome, Failure):
-                return outcome
-            retry_number += 1
-            wait = retry_delay(outcome, retry_number, self._policy, idempotent=request.idempotent)
-            if wait is None:
-                if request.if_unsure is not None and outcome_unknown(outcome):
-                    outcome.error.outcome_unknown = request.if_unsure
-                raise outcome.error
-            self._before_retry(request, outcome, retry_number, wait)
-            await sleep(wait)
+        """``read`` of the first success; the last failure's error once retries run out.
 
-    async def _attempt(self, request: Request, read: Read[T], number: int) -> T | Failure:
-        session = self._get_session(request.storage)
-        if not self._pacer.ready():
-            await self._pacer.wait_turn()
-        debug = logger.isEnabledFor(logging.DEBUG)
-        started = time.perf_counter() if debug else 0.0
-        try:
-            response = await session.request(
-                request.method,
-                request.url,
-                headers=request.headers,
-                data=request.body,
-                timeout=request.timeout,
-                allow_redirects=request.storage,
-                max_redirects=_MAX_REDIRECTS,
-                raise_for_status=False,  # a borrowed session may say otherwise
-            )
-        except Exception as exc:
-            failure = from_exception(request, exc)
-            if debug:
-                self._log_attempt(request, type(failure.error).__name__, number, started)
-            return failure
-        if debug:
-            self._log_attempt(request, response.status, number, started)
-        result: T | None = None
-        try:
-            if not 200 <= response.status < 300:
-                return await self._status_failure(request, response)
-            result = await read(request, response)
-            return result
-        except Rejected as rejected:
-            return rejected.failure
-        finally:
-            if result is not response and not response.closed:  # a stream is handed over open
-                response.close()
+        The attempts are written out here, not in a coroutine of their own: every
+        coroutine layer is created for each request and resumed each time it waits.
+        """
+        number = 0
+        while True:
+            number += 1
+            session = self._get_session(request.storage)  # a closed client raises here, as is
+            if not self._pacer.ready():
+                await self._pacer.wait_turn()
+            debug = logger.isEnabledFor(logging.DEBUG)
+            started = time.perf_counter() if debug else 0.0
+            try:
+                response = await _request(session, request)
+            except Exception as exc:
+                failure = from_exception(request, exc)
+                if debug:
+                    self._log_attempt(request, type(failure.error).__name__, number, started)
+            else:
+                if debug:
+                    self._log_attempt(request, response.status, number, started)
+                result: T | None = None
+                try:
+                    if 200 <= response.status < 300:
+                        result = await read(request, response)
+                        return result
+                    failure = await self._status_failure(request, response)
+                except Rejected as rejected:
+                    failure = rejected.failure
+                finally:
+                    if result is not response and not response.closed:  # a stream stays open
+                        response.close()
+            await self._wait_or_raise(request, failure, number)
 
     async def _status_failure(self, request: Request, response: aiohttp.ClientResponse) -> Failure:
         try:
@@ -160,8 +144,16 @@ class Pipeline:
             raise Rejected(garbled(request, response.status, body))
         return envelope
 
-    def _before_retry(self, request: Request, failure: Failure, number: int, wait: float) -> None:
-        """A 429 throttles the key: hold every request of the client, not only this one."""
+    async def _wait_or_raise(self, request: Request, failure: Failure, number: int) -> None:
+        """Wait before attempt ``number + 1``, or raise ``failure``'s error if there is none.
+
+        A 429 throttles the key: its pause holds every request of the client.
+        """
+        wait = retry_delay(failure, number, self._policy, idempotent=request.idempotent)
+        if wait is None:
+            if request.if_unsure is not None and outcome_unknown(failure):
+                failure.error.outcome_unknown = request.if_unsure
+            raise failure.error
         if isinstance(failure.error, RateLimitError) and failure.retry_after is not None:
             self._pacer.pause(wait)
         logger.info(
@@ -172,6 +164,7 @@ class Pipeline:
             self._policy.max_retries,
             wait,
         )
+        await sleep(wait)
 
     def _log_attempt(self, request: Request, result: object, number: int, started: float) -> None:
         logger.debug(
@@ -182,6 +175,20 @@ class Pipeline:
             number,
             self._policy.max_retries + 1,
         )
+
+
+def _request(session: aiohttp.ClientSession, request: Request) -> Awaitable[aiohttp.ClientResponse]:
+    """The session's request for ``request``, not yet sent (awaiting it sends it)."""
+    return session.request(
+        request.method,
+        request.url,
+        headers=request.headers,
+        data=request.body,
+        timeout=request.timeout,
+        allow_redirects=request.storage,
+        max_redirects=_MAX_REDIRECTS,
+        raise_for_status=False,  # a borrowed session may say otherwise
+    )
 
 
 def read_body(

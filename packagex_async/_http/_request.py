@@ -17,7 +17,7 @@ import yarl
 
 from ._redact import Redactor, where
 
-__all__ = ["FastRead", "Request"]
+__all__ = ["FastRead", "Request", "api_timeout"]
 
 FastRead = Callable[[bytes], "dict[str, Any] | None"]
 """A quicker way from a body to its envelope (``_fastbody``), or ``None`` to go the usual way."""
@@ -25,7 +25,7 @@ FastRead = Callable[[bytes], "dict[str, Any] | None"]
 
 @attrs.define
 class Request:
-    """One HTTP request, with its already-redacted ``label`` for messages and logs.
+    """One HTTP request, and its ``label`` for messages and logs.
 
     Treated as immutable once built. Not ``frozen`` on purpose: a frozen attrs
     ``__init__`` sets each field through ``object.__setattr__``, which made building
@@ -34,8 +34,6 @@ class Request:
 
     method: str
     url: yarl.URL
-    label: str
-    """``GET /v1/batches?page=2`` for the API; host and path only for storage."""
     redactor: Redactor
     timeout: aiohttp.ClientTimeout
     timeout_seconds: float
@@ -47,6 +45,16 @@ class Request:
     """For a write: what to tell the caller when it failed after it may have acted."""
     fast: FastRead | None = None
     """For an API read: the body reader to try before the usual one (``Pipeline.json``)."""
+
+    @property
+    def label(self) -> str:
+        """``GET /v1/batches?page=2`` for the API; for storage, host and path only.
+
+        Built when a message or log line needs it, not for every request.
+        """
+        if self.storage:
+            return f"{self.method} {where(str(self.url))}"
+        return f"{self.method} {self.url.raw_path_qs}"
 
     @property
     def idempotent(self) -> bool:
@@ -70,9 +78,8 @@ class Request:
         return cls(
             method,
             url,
-            f"{method} {url.raw_path_qs}",
             redactor,
-            _api_timeout(timeout),
+            api_timeout(timeout),
             timeout,
             headers=headers,
             body=body,
@@ -87,12 +94,10 @@ class Request:
         Files can be large: the timeout bounds each connect and each read, not the
         whole transfer.
         """
-        text = str(url)
         return cls(
             "GET",
             url,
-            f"GET {where(text)}",
-            redactor.with_url(text),
+            redactor.with_url(str(url)),
             aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout),
             timeout,
             storage=True,
@@ -100,7 +105,7 @@ class Request:
 
 
 @functools.lru_cache(maxsize=16)
-def _api_timeout(seconds: float) -> aiohttp.ClientTimeout:
+def api_timeout(seconds: float) -> aiohttp.ClientTimeout:
     """The API timeout of ``seconds``, built once: a client asks for the same one each time.
 
     ``sock_connect`` makes a connect that times out a ``ConnectionTimeoutError``:
