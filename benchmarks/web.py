@@ -118,6 +118,13 @@ def _full_collections(app: Server) -> dict[str, float]:
     return figures
 
 
+def _freeze(app: Server) -> None:
+    """``gc.collect(); gc.freeze()`` in the app (its ``POST /_freeze``)."""
+    freeze = urllib.request.Request(f"{app.url}/_freeze", method="POST")
+    with urllib.request.urlopen(freeze, timeout=30) as answer:
+        answer.read()
+
+
 def _one_run(app: Server, upstream: Server, command: list[str]) -> dict[str, float]:
     """One load run against one app: its figures, the CPU share of each process, and
     the app's full collections (``gc_count``, ``gc_longest_ms``)."""
@@ -160,8 +167,13 @@ def _wrk_script(stack: contextlib.ExitStack, ids: list[str]) -> Path | None:
     return script
 
 
-def measure(repetitions: int) -> tuple[dict[str, list[dict[str, float]]], str]:
-    """Start upstream and apps, warm up, then alternate timed runs; figures per app."""
+Runs = dict[str, list[dict[str, float]]]
+"""Each app's timed runs, by app name."""
+
+
+def measure(repetitions: int) -> tuple[Runs, Runs, str]:
+    """Start upstream and apps, warm up, alternate timed runs; then freeze both apps'
+    heaps (``POST /_freeze``) and alternate as many runs again."""
     with contextlib.ExitStack() as stack:
         upstream = stack.enter_context(running_child("web_upstream.py", "--batches", str(BATCHES)))
         ids: list[str] = upstream.announced["ids"]
@@ -173,12 +185,23 @@ def measure(repetitions: int) -> tuple[dict[str, list[dict[str, float]]], str]:
         script = _wrk_script(stack, ids)
         for app in apps.values():
             _one_run(app, upstream, _load_command(app.url, ids, WARMUP_SECONDS, script))
-        runs: dict[str, list[dict[str, float]]] = {name: [] for name in apps}
-        for _ in range(repetitions):
-            for name, app in apps.items():
-                command = _load_command(app.url, ids, SECONDS, script)
-                runs[name].append(_one_run(app, upstream, command))
-    return runs, "load.py" if script is None else "wrk"
+        command = {name: _load_command(app.url, ids, SECONDS, script) for name, app in apps.items()}
+        runs = _alternate(apps, upstream, command, repetitions)
+        for app in apps.values():
+            _freeze(app)
+        frozen = _alternate(apps, upstream, command, repetitions)
+    return runs, frozen, "load.py" if script is None else "wrk"
+
+
+def _alternate(
+    apps: dict[str, Server], upstream: Server, command: dict[str, list[str]], repetitions: int
+) -> Runs:
+    """``repetitions`` runs per app, SDK then raw, so a slow spell hits both sides."""
+    runs: Runs = {name: [] for name in apps}
+    for _ in range(repetitions):
+        for name, app in apps.items():
+            runs[name].append(_one_run(app, upstream, command[name]))
+    return runs
 
 
 def _sample(runs: list[dict[str, float]], key: str) -> Sample:
@@ -206,28 +229,50 @@ def _paired(sdk: list[dict[str, float]], raw: list[dict[str, float]], key: str) 
     return Sample.of([r["p99_ms"] / s["p99_ms"] for s, r in pairs])
 
 
-def run(repetitions: int) -> Outcome:
-    """Both apps under the same load; req/s and p99 with their SDK-vs-raw ratios."""
-    runs, generator = measure(repetitions)
-    sdk, raw = runs[SDK], runs[RAW]
-    rps_ratio = _sample(sdk, "rps").median / _sample(raw, "rps").median
-    p99_ratio = _sample(raw, "p99_ms").median / _sample(sdk, "p99_ms").median
+FROZEN = ", frozen"
+"""Marks the rows of the runs after ``gc.freeze()`` in both apps."""
+
+
+def _ratios(sdk: list[dict[str, float]], raw: list[dict[str, float]]) -> tuple[float, float]:
+    """req/s SDK / raw and p99 raw / SDK, from the medians: higher is better for the SDK."""
+    rps = _sample(sdk, "rps").median / _sample(raw, "rps").median
+    return rps, _sample(raw, "p99_ms").median / _sample(sdk, "p99_ms").median
+
+
+def _ratio_notes(sdk: list[dict[str, float]], raw: list[dict[str, float]]) -> tuple[str, str]:
+    rps_ratio, p99_ratio = _ratios(sdk, raw)
     paired_rps, paired_p99 = _paired(sdk, raw, "rps"), _paired(sdk, raw, "p99_ms")
+    return (
+        f"req/s SDK / raw: {ratio(rps_ratio)} (per pair of runs: median "
+        f"{ratio(paired_rps.median)}, {ratio(paired_rps.min)}-{ratio(paired_rps.max)})",
+        f"p99 raw / SDK: {ratio(p99_ratio)} (per pair of runs: median "
+        f"{ratio(paired_p99.median)}, {ratio(paired_p99.min)}-{ratio(paired_p99.max)})",
+    )
+
+
+def run(repetitions: int) -> Outcome:
+    """Both apps under the same load; req/s and p99 with their SDK-vs-raw ratios, as the
+    apps start (the targets) and after ``gc.freeze()`` in both (for information)."""
+    runs, frozen, generator = measure(repetitions)
+    sdk, raw = runs[SDK], runs[RAW]
+    rps_ratio, p99_ratio = _ratios(sdk, raw)
     table = Table(
         title=f"(7) GET /batches/{{id}} under load: {CONNECTIONS} connections, "
         f"{SECONDS:g} s runs ({generator})",
         headers=("app", "req/s", "min", "max", "p50 ms", "p99 ms", "min", "max",
                  "app cpu", "api cpu", "app us/req", "full GCs", "GC pause ms"),
-        rows=(_row(SDK, sdk), _row(RAW, raw)),
+        rows=(_row(SDK, sdk), _row(RAW, raw),
+              _row(SDK + FROZEN, frozen[SDK]), _row(RAW + FROZEN, frozen[RAW])),
         notes=(
-            f"req/s SDK / raw: {ratio(rps_ratio)} (per pair of runs: median "
-            f"{ratio(paired_rps.median)}, {ratio(paired_rps.min)}-{ratio(paired_rps.max)})",
-            f"p99 raw / SDK: {ratio(p99_ratio)} (per pair of runs: median "
-            f"{ratio(paired_p99.median)}, {ratio(paired_p99.min)}-{ratio(paired_p99.max)})",
+            *_ratio_notes(sdk, raw),
+            *(f"{FROZEN[2:]}: {note}" for note in _ratio_notes(frozen[SDK], frozen[RAW])),
             f"{len(sdk)} runs per app, alternating, after a {WARMUP_SECONDS:g} s warm-up each; "
             f"{generator} used {_sample(sdk + raw, 'load_cpu').median:.0%} of a core",
             "full GCs: the app's full collections per run; GC pause ms: the longest of a run "
             "(medians); each stalls every request in flight, so p99 follows them",
+            f"{FROZEN[2:]}: as many runs again after gc.collect(); gc.freeze() in both apps, "
+            "so full collections skip what start-up and warm-up left; for information, "
+            "the targets are on the first runs (benchmarks/README.md)",
         ),
     )  # fmt: skip
     targets = (

@@ -16,7 +16,9 @@ API for it, on one aiohttp session shared by every request:
 
 Both also answer ``GET /_gc`` (added here, not part of either app) with the full
 garbage collections of the process since the last ``/_gc``: how many, and the
-longest pause, which ``web.py`` reads around each run (p99 follows those pauses).
+longest pause, which ``web.py`` reads around each run (p99 follows those pauses);
+and ``POST /_freeze``, which runs ``gc.collect(); gc.freeze()`` in the app, for the
+runs ``web.py`` makes after it.
 
 Both run under ``web.AppRunner(app, access_log=None)`` on 127.0.0.1. The process
 stops when its stdin reaches end-of-file or on SIGTERM / SIGINT. ``--profile FILE``
@@ -126,12 +128,22 @@ class FullCollections:
         self.count, self.longest = 0, 0.0
         return web.Response(body=orjson.dumps(figures), content_type="application/json")
 
+    async def freeze(self, request: web.Request) -> web.Response:
+        """``gc.collect(); gc.freeze()``: what a latency-sensitive service does once
+        warmed up. Later full collections skip every object alive now."""
+        gc.collect()
+        gc.freeze()
+        frozen = {"frozen": gc.get_freeze_count()}
+        return web.Response(body=orjson.dumps(frozen), content_type="application/json")
+
 
 async def serve(kind: str, upstream: str, key: str) -> None:
     """Start the app, announce its URL, serve until told to stop."""
     stop = _stop_event()
     app = (sdk_app if kind == "sdk" else raw_app)(upstream, key)
-    app.router.add_get("/_gc", FullCollections().report)
+    collections = FullCollections()
+    app.router.add_get("/_gc", collections.report)
+    app.router.add_post("/_freeze", collections.freeze)
     runner = await start_announced(app)
     try:
         await stop.wait()
