@@ -2,9 +2,10 @@
 
 ``Pipeline.send`` reads top to bottom: each attempt either returns a result or
 ends with a ``Failure``; ``_wait_or_raise`` asks ``retry_delay`` whether and when
-to try again, and raises the last failure's error when not. Errors are raised *outside* every ``except`` block, so
-no exception of the HTTP library is ever reachable from ours, not even as the
-hidden ``__context__`` (its text and ``request_info`` hold URLs and the key).
+to try again, and raises the last failure's error when not. Errors are raised
+*outside* every ``except`` block, so no exception of the HTTP library is ever
+reachable from ours, not even as the hidden ``__context__`` (its text and
+``request_info`` hold URLs and the key).
 
 Facts about aiohttp (3.14) this module is built on:
 - a custom header such as ``PX-API-KEY`` is forwarded to whatever host a redirect
