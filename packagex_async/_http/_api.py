@@ -47,7 +47,7 @@ class Api:
         url = yarl.URL(self._base_url + path, encoded=True)
         if query:  # ``with_query({})`` costs as much as building the URL
             url = url.with_query(query)
-        # ``Request.api`` spelled out: this runs for every read of every page.
+        # ``Request.api`` spelled out, plus the fast reader: this runs for every read.
         request = Request(
             "GET",
             url,

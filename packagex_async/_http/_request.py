@@ -72,7 +72,6 @@ class Request:
         timeout: float,
         body: bytes | None = None,
         if_unsure: str | None = None,
-        fast: FastRead | None = None,
     ) -> Request:
         """A request to the API: it carries the key, so it never follows a redirect."""
         return cls(
@@ -84,7 +83,6 @@ class Request:
             headers=headers,
             body=body,
             if_unsure=if_unsure,
-            fast=fast,
         )
 
     @classmethod

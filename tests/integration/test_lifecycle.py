@@ -56,8 +56,12 @@ def test_using_a_client_from_a_second_loop_is_a_clear_error() -> None:
         async def from_another_loop() -> None:
             await px.batches.retrieve(fake.batches[0]["id"])
 
-        with pytest.raises(RuntimeError, match="first used in another event loop"):
+        with pytest.raises(RuntimeError) as caught:
             asyncio.run(from_another_loop())
+        assert str(caught.value) == (
+            "this PackageX client was first used in another event loop; its connections "
+            "belong to that loop. Create one client per event loop."
+        )
     finally:
         first.run_until_complete(px.close())
         first.run_until_complete(fake.close())

@@ -102,12 +102,14 @@ def test_bad_client_options(kwargs: dict[str, Any], error: type[Exception], mess
 
 async def test_close_is_idempotent_and_a_closed_client_refuses_requests() -> None:
     px = PackageX(KEY)
+    assert px.closed is False
     await px.close()
     await px.close()
 
-    assert px.closed
-    with pytest.raises(RuntimeError, match="this PackageX client is closed"):
+    assert px.closed is True
+    with pytest.raises(RuntimeError) as caught:
         await px.batches.retrieve("batch_1")
+    assert str(caught.value) == "this PackageX client is closed; create a new PackageX to go on"
 
 
 async def test_context_manager_closes_the_session_it_created(mock_api: MockAPI) -> None:
