@@ -50,14 +50,19 @@ _FINAL_CLIENT_ERRORS = (
 def from_exception(request: Request, exc: BaseException, *, reading: bool = False) -> Failure:
     """The failure behind an exception raised while sending ``request`` or ``reading`` it."""
     detail = request.redactor.exception(exc)
-    if reading and isinstance(exc, aiohttp.ClientError):
-        cut = APIConnectionError(f"{request.label} was cut short while reading: {detail}")
-        return Failure(cut, Reach.UNKNOWN)
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         error: PackageXError = APITimeoutError(
             f"{request.label} could not connect within {request.timeout_seconds:g}s"
         )
         return Failure(error, Reach.NOT_SENT)
+    if isinstance(exc, aiohttp.ServerTimeoutError):  # a file download's timeout per read
+        error = APITimeoutError(
+            f"{request.label} sent nothing for {request.timeout_seconds:g}s, the timeout"
+        )
+        return Failure(error, Reach.UNKNOWN)
+    if reading and isinstance(exc, aiohttp.ClientError):
+        cut = APIConnectionError(f"{request.label} was cut short while reading: {detail}")
+        return Failure(cut, Reach.UNKNOWN)
     if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
         error = APITimeoutError(
             f"{request.label} took longer than the {request.timeout_seconds:g}s timeout"

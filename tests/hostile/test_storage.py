@@ -27,7 +27,7 @@ from packagex_async import (
 )
 
 from ._secrets import CREDENTIAL, KEY, QUERY, SECRETS, SIGNATURE, assert_no_secret
-from ._server import Handler, HostileServer, Received, envelope, json_response, response
+from ._server import Handler, HostileServer, Received, envelope, json_response, response, stall
 
 FILE_BODY = b'[{"row": 1}, {"row": 2}]'
 
@@ -341,3 +341,79 @@ async def test_a_failed_job_file_fetch_leaks_neither_key_nor_signature(
     assert not any(carries_key(r) for r in storage.requests)
     assert not list(tmp_path.iterdir()), "a failed download leaves nothing behind"
     assert_no_secret(caught.value, records, SECRETS)
+
+
+async def test_a_signature_quoted_bare_in_a_short_error_body_is_redacted(
+    records: list[logging.LogRecord],
+) -> None:
+    """The error quotes the body, so the values of the URL's query are scrubbed from it
+    even where no ``name=`` or URL gives them away."""
+    quoted = f"<SignatureProvided>{SIGNATURE}</SignatureProvided>".encode()
+
+    async def handler(_: Received, writer: asyncio.StreamWriter) -> None:
+        writer.write(response(404, quoted, {"Content-Type": "application/xml"}))
+
+    async with (
+        HostileServer(handler) as storage,
+        PackageX(KEY, base_url=storage.url, max_retries=0) as px,
+    ):
+        with pytest.raises(FileDownloadError) as caught:
+            await px.files.read(presigned(storage))
+
+    assert str(caught.value).endswith("'<SignatureProvided>[redacted]</SignatureProvided>'")
+    assert_no_secret(caught.value, records, SECRETS)
+
+
+# -- timeouts of a download: each read is bounded, the whole transfer is not
+
+FILE_PIECES = [
+    b"[" * (n == 0) + b'{"row": %d}' % n + (b"]" if n == 11 else b",") for n in range(12)
+]
+
+
+def sending(pieces: list[bytes], *, every: float, then_stall: bool = False) -> Handler:
+    """A 200 with Content-Length of every piece, sent one piece per ``every`` seconds."""
+
+    async def handler(_: Received, writer: asyncio.StreamWriter) -> None:
+        length = str(sum(map(len, pieces)) + then_stall)  # one byte more than sent: stalls
+        writer.write(response(200, headers={"Content-Length": length}, length=False))
+        for piece in pieces:
+            writer.write(piece)
+            await writer.drain()
+            await asyncio.sleep(every)
+        if then_stall:
+            await stall()
+
+    return handler
+
+
+async def test_a_storage_host_that_stops_mid_file_is_a_timeout(
+    records: list[logging.LogRecord],
+) -> None:
+    async with (
+        HostileServer(sending(FILE_PIECES[:2], every=0, then_stall=True)) as storage,
+        PackageX(KEY, base_url=storage.url, timeout=0.2, max_retries=0) as px,
+    ):
+        async with asyncio.timeout(10):  # a guard: without a read timeout it waits forever
+            with pytest.raises(APITimeoutError) as caught:
+                await px.files.read(presigned(storage))
+
+    assert str(caught.value) == (
+        f"GET {storage.url}/bucket/batch_1/result.json sent nothing for 0.2s, the timeout"
+    )
+    assert_no_secret(caught.value, records, SECRETS)
+
+
+async def test_a_download_longer_than_the_timeout_goes_on_while_bytes_keep_coming() -> None:
+    """``timeout`` bounds each read of a file, not the whole transfer: a large file on a
+    slow link takes as long as it takes."""
+    async with (
+        HostileServer(sending(FILE_PIECES, every=0.05)) as storage,
+        PackageX(KEY, base_url=storage.url, timeout=0.25, max_retries=0) as px,
+    ):
+        started = asyncio.get_running_loop().time()
+        rows = await px.files.read(presigned(storage))
+        took = asyncio.get_running_loop().time() - started
+
+    assert rows == b"".join(FILE_PIECES)
+    assert took > 0.25 * 2, "the transfer outlasted the timeout (else this shows nothing)"
