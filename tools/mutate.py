@@ -54,6 +54,8 @@ MODULES = (
     "packagex_async/_http/_retry.py",
     "packagex_async/_http/_failures.py",
     "packagex_async/_http/_redact.py",
+    "packagex_async/_http/_request.py",
+    "packagex_async/_session.py",
     "packagex_async/_consistency.py",
     "packagex_async/_walk.py",
     "packagex_async/_params.py",
