@@ -387,16 +387,23 @@ def sending(pieces: list[bytes], *, every: float, then_stall: bool = False) -> H
     return handler
 
 
-async def test_a_storage_host_that_stops_mid_file_is_a_timeout(
-    records: list[logging.LogRecord],
+SILENCES = {
+    "before_the_head": stall,
+    "mid_file": sending(FILE_PIECES[:2], every=0, then_stall=True),
+}
+
+
+@pytest.mark.parametrize("when", list(SILENCES))
+async def test_a_storage_host_that_goes_silent_is_a_timeout(
+    when: str, records: list[logging.LogRecord]
 ) -> None:
     async with (
-        HostileServer(sending(FILE_PIECES[:2], every=0, then_stall=True)) as storage,
+        HostileServer(SILENCES[when]) as storage,
         PackageX(KEY, base_url=storage.url, timeout=0.2, max_retries=0) as px,
     ):
-        async with asyncio.timeout(10):  # a guard: without a read timeout it waits forever
-            with pytest.raises(APITimeoutError) as caught:
-                await px.files.read(presigned(storage))
+        with pytest.raises(APITimeoutError) as caught:
+            # wait_for is a guard: without a read timeout the download waits forever
+            await asyncio.wait_for(px.files.read(presigned(storage)), 10)
 
     assert str(caught.value) == (
         f"GET {storage.url}/bucket/batch_1/result.json sent nothing for 0.2s, the timeout"
