@@ -55,7 +55,8 @@ def from_exception(request: Request, exc: BaseException, *, reading: bool = Fals
             f"{request.label} could not connect within {request.timeout_seconds:g}s"
         )
         return Failure(error, Reach.NOT_SENT)
-    if isinstance(exc, aiohttp.ServerTimeoutError):  # a file download's timeout per read
+    # A file download's per-read timeout (sock_read) is a ClientError: before ``reading``.
+    if isinstance(exc, aiohttp.ServerTimeoutError):
         error = APITimeoutError(
             f"{request.label} sent nothing for {request.timeout_seconds:g}s, the timeout"
         )
