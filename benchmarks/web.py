@@ -38,6 +38,10 @@ With ``CONNECTIONS`` always in flight (a closed loop), latency is mostly queuein
 collection walks every object of the app and stalls all requests in flight, so the
 table also shows each app's full collections per run and the longest pause (read
 from the ``/_gc`` route ``web_app.py`` adds to both apps), and p99 follows them.
+After the timed runs both apps run ``gc.collect(); gc.freeze()`` (``POST /_freeze``)
+and as many runs are timed again, the rows marked ``frozen``: the apps as a
+latency-sensitive service runs them, for information (the targets are on the
+first runs).
 """
 
 from __future__ import annotations
@@ -229,8 +233,8 @@ def _paired(sdk: list[dict[str, float]], raw: list[dict[str, float]], key: str) 
     return Sample.of([r["p99_ms"] / s["p99_ms"] for s, r in pairs])
 
 
-FROZEN = ", frozen"
-"""Marks the rows of the runs after ``gc.freeze()`` in both apps."""
+FROZEN = "frozen"
+"""Marks the rows and notes of the runs after ``gc.freeze()`` in both apps."""
 
 
 def _ratios(sdk: list[dict[str, float]], raw: list[dict[str, float]]) -> tuple[float, float]:
@@ -262,15 +266,15 @@ def run(repetitions: int) -> Outcome:
         headers=("app", "req/s", "min", "max", "p50 ms", "p99 ms", "min", "max",
                  "app cpu", "api cpu", "app us/req", "full GCs", "GC pause ms"),
         rows=(_row(SDK, sdk), _row(RAW, raw),
-              _row(SDK + FROZEN, frozen[SDK]), _row(RAW + FROZEN, frozen[RAW])),
+              _row(f"{SDK}, {FROZEN}", frozen[SDK]), _row(f"{RAW}, {FROZEN}", frozen[RAW])),
         notes=(
             *_ratio_notes(sdk, raw),
-            *(f"{FROZEN[2:]}: {note}" for note in _ratio_notes(frozen[SDK], frozen[RAW])),
+            *(f"{FROZEN}: {note}" for note in _ratio_notes(frozen[SDK], frozen[RAW])),
             f"{len(sdk)} runs per app, alternating, after a {WARMUP_SECONDS:g} s warm-up each; "
             f"{generator} used {_sample(sdk + raw, 'load_cpu').median:.0%} of a core",
             "full GCs: the app's full collections per run; GC pause ms: the longest of a run "
             "(medians); each stalls every request in flight, so p99 follows them",
-            f"{FROZEN[2:]}: as many runs again after gc.collect(); gc.freeze() in both apps, "
+            f"{FROZEN}: as many runs again after gc.collect(); gc.freeze() in both apps, "
             "so full collections skip what start-up and warm-up left; for information, "
             "the targets are on the first runs (benchmarks/README.md)",
         ),
