@@ -107,18 +107,19 @@ class ResourceSpec:
         allowed = ", ".join(repr(n) for n in self.file_names)
         raise PackageXValueError(f"file must be one of {allowed}, got {name!r}")
 
-    def include_query(self, arguments: Mapping[str, Any]) -> dict[str, str]:
-        """The query for ``retrieve``'s flags, picked from its ``arguments`` by name.
+    def include_query(self, **flags: object) -> dict[str, str]:
+        """The query for ``retrieve``'s flags, passed by name (each of ``include_flags``).
 
-        Runs on every retrieve, so the usual case (every flag left at ``False``, which
-        needs no check) is found in C, without a Python loop.
+        Runs on every retrieve, so the methods pass the flags themselves rather than
+        their ``locals()``: in a coroutine, ``locals()`` builds a frame object and a
+        dict that live as long as the request. The usual case (every flag left at
+        ``False``, which needs no check) is found in C, without a Python loop.
         """
-        values = map(arguments.__getitem__, self.include_flags)
-        if not any(map(operator.is_not, values, itertools.repeat(False))):
+        if not any(map(operator.is_not, flags.values(), itertools.repeat(False))):
             return {}
         query = {}
         for flag in self.include_flags:
-            value = arguments[flag]
+            value = flags[flag]
             if value is not False and check_flag(flag, value):
                 query[flag] = "true"
         return query

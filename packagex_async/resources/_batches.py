@@ -57,7 +57,14 @@ class Batches(JobResource[Batch, BatchFile]):
         ``save_upload`` / ``save_result``; otherwise their URL stays ``None``.
         ``extra_query`` adds query parameters the SDK does not model, sent as given.
         """
-        return await self._retrieve(batch_id, self.spec.include_query(locals()), extra_query)
+        query = self.spec.include_query(
+            include_upload_csv=include_upload_csv,
+            include_upload_json=include_upload_json,
+            include_errors_csv=include_errors_csv,
+            include_errors_json=include_errors_json,
+            include_result_json=include_result_json,
+        )
+        return await self._retrieve(batch_id, query, extra_query)
 
     async def retrieve_many(
         self,
@@ -77,7 +84,13 @@ class Batches(JobResource[Batch, BatchFile]):
         (``result.ok`` is False). With ``fail_fast=True`` the first error is raised
         and the requests in flight are cancelled.
         """
-        query = self.spec.include_query(locals())
+        query = self.spec.include_query(
+            include_upload_csv=include_upload_csv,
+            include_upload_json=include_upload_json,
+            include_errors_csv=include_errors_csv,
+            include_errors_json=include_errors_json,
+            include_result_json=include_result_json,
+        )
         return await self._retrieve_many(batch_ids, query, concurrency, fail_fast)
 
     def list(

@@ -45,7 +45,8 @@ class Exports(JobResource[Export, ExportFile]):
 
         ``extra_query`` adds query parameters the SDK does not model, sent as given.
         """
-        return await self._retrieve(export_id, self.spec.include_query(locals()), extra_query)
+        query = self.spec.include_query(include_csv=include_csv, include_json=include_json)
+        return await self._retrieve(export_id, query, extra_query)
 
     async def retrieve_many(
         self,
@@ -61,7 +62,7 @@ class Exports(JobResource[Export, ExportFile]):
         A failed id does not stop the others: its result carries the error. With
         ``fail_fast=True`` the first error is raised and the rest are cancelled.
         """
-        query = self.spec.include_query(locals())
+        query = self.spec.include_query(include_csv=include_csv, include_json=include_json)
         return await self._retrieve_many(export_ids, query, concurrency, fail_fast)
 
     def list(
