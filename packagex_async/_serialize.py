@@ -23,6 +23,7 @@ which orjson is told to follow (``tests/property/test_to_json.py``).
 from __future__ import annotations
 
 import reprlib
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -34,13 +35,14 @@ from .models import Batch, BatchPhase, BatchStats, Export, Page, Pagination
 
 __all__ = ["to_dict", "to_json"]
 
-MODELS = (Batch, Export, BatchPhase, BatchStats, Pagination, Page)
-"""What ``to_dict`` accepts; anything else is a ``PackageXTypeError``."""
+Model = Batch | Export | BatchPhase | BatchStats | Pagination | Page[Any]
+"""What ``to_dict`` and ``to_json`` accept; anything else is a ``PackageXTypeError``."""
+
+MODELS: tuple[type[Any], ...] = tuple(typing.get_origin(m) or m for m in typing.get_args(Model))
+"""``Model`` as classes, for ``isinstance`` (``Page[Any]`` is checked as ``Page``)."""
 
 
-def to_dict(
-    value: Batch | Export | BatchPhase | BatchStats | Pagination | Page[Any],
-) -> dict[str, Any]:
+def to_dict(value: Model) -> dict[str, Any]:
     """A model as plain data: dicts keyed by attribute name, lists, str, int, bool, None.
 
     Keys are the attribute names (``result_json_url``, not the wire's
@@ -55,9 +57,6 @@ def to_dict(
     _check_model("to_dict", value)
     plain: dict[str, Any] = converter.unstructure(value)
     return plain
-
-
-Model = Batch | Export | BatchPhase | BatchStats | Pagination | Page[Any]
 
 
 def to_json(value: Model) -> bytes:
