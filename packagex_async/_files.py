@@ -117,7 +117,7 @@ class Files:
         finally:
             response.close()
         if failure is not None:
-            raise failure.error  # outside the except: nothing of the library is chained
+            failure.raise_error()  # nothing of the library is chained
 
 
 def presigned_url_problem(url: str) -> str | None:

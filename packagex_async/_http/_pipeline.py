@@ -3,9 +3,10 @@
 ``Pipeline.send`` reads top to bottom: each attempt either returns a result or
 ends with a ``Failure``; ``_wait_or_raise`` asks ``retry_delay`` whether and when
 to try again, and raises the last failure's error when not. Errors are raised
-*outside* every ``except`` block, so no exception of the HTTP library is ever
-reachable from ours, not even as the hidden ``__context__`` (its text and
-``request_info`` hold URLs and the key).
+outside every ``except`` block, by ``Failure.raise_error``, which also cuts what a
+pure-Python ``Task`` would chain: no exception of the HTTP library is ever reachable
+from ours, not even as the hidden ``__context__`` (its text and ``request_info``
+hold URLs and the key), whatever ``Task`` runs the request.
 
 Facts about aiohttp (3.14) this module is built on:
 - a custom header such as ``PX-API-KEY`` is forwarded to whatever host a redirect
@@ -154,7 +155,7 @@ class Pipeline:
         if wait is None:
             if request.if_unsure is not None and outcome_unknown(failure):
                 failure.error.outcome_unknown = request.if_unsure
-            raise failure.error
+            failure.raise_error()
         if isinstance(failure.error, RateLimitError) and failure.retry_after is not None:
             self._pacer.pause(wait)
         logger.info(

@@ -19,6 +19,7 @@ import enum
 import math
 import re
 from datetime import timezone
+from typing import NoReturn
 
 import attrs
 
@@ -87,6 +88,21 @@ class Failure:
     reach: Reach
     status: int | None = None
     retry_after: float | None = None
+
+    def raise_error(self) -> NoReturn:
+        """Raise the error with nothing chained to it, on any kind of ``Task``.
+
+        Raising outside every ``except`` block is not enough: a pure-Python ``Task``
+        (``asyncio.tasks._PyTask``, and the one pytest-asyncio runs on 3.10) resumes a
+        coroutine with a failed future's exception from inside its own ``except``
+        block, so an error raised later in that step would get the HTTP library's
+        exception (its text holds URLs and the key) as its ``__context__``. The
+        context is cut here, where every error of the pipeline leaves it.
+        """
+        try:
+            raise self.error
+        finally:
+            self.error.__context__ = None
 
 
 @attrs.frozen

@@ -1,13 +1,35 @@
-"""Fixtures of the hostile suite: DEBUG log capture and the loop's exception reports."""
+"""Fixtures of the hostile suite: DEBUG log capture and the loop's exception reports.
+
+Every async test here runs twice: on the interpreter's default ``Task`` and on the
+pure-Python one (``asyncio.tasks._PyTask``, which is what pytest-asyncio runs on 3.10
+and what some embedders use). The two differ in which exception is being handled
+when a coroutine resumes, which decides what a raised error gets as ``__context__``:
+the secret checks must hold on both.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
+
+
+def _python_task_loop() -> asyncio.AbstractEventLoop:
+    """A new loop whose tasks are pure-Python ``Task`` objects."""
+    loop = asyncio.new_event_loop()
+    python_task: Any = asyncio.tasks._PyTask  # type: ignore[attr-defined]
+    loop.set_task_factory(lambda loop, coro, **kwargs: python_task(coro, loop=loop, **kwargs))
+    return loop
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    return {"default_task": asyncio.new_event_loop, "python_task": _python_task_loop}
+
 
 CAPTURED_LOGGERS = ("packagex_async", "aiohttp", "asyncio", "")
 """Captured at DEBUG; "" is the root logger."""

@@ -211,8 +211,10 @@ async def test_a_consumer_waiting_when_the_walk_closes_is_not_left_hanging() -> 
     await guarded(pages.until_asked(1))
     pages.answer(1)
     await taking
-    taking = asyncio.ensure_future(walk.__anext__())  # waits for page 2
+    taking = asyncio.ensure_future(walk.__anext__())
     await guarded(pages.until_asked(3))
+    await asyncio.sleep(0)  # the consumer's turn (3.12's wait_for may not have yielded)
+    assert not taking.done()  # it is waiting for page 2
 
     await walk.aclose()
 
