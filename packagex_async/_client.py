@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing_extensions import Never
 
 import aiohttp
 
@@ -106,15 +109,34 @@ class PackageX:
         self.batches = Batches(api, self.files)
         self.exports = Exports(api, self.files)
 
-    def with_options(self, **options: Any) -> PackageX:
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_initial_delay: float | None = None,
+        retry_max_delay: float | None = None,
+        max_response_bytes: int | None = None,
+        **unknown: Never,
+    ) -> PackageX:
         """A client for some calls with other ``timeout``, ``max_retries``,
         ``retry_initial_delay``, ``retry_max_delay`` or ``max_response_bytes``.
 
-        It shares this client's connection pool, rate limit and 429 pause, so it is
-        cheap to make per call (``await px.with_options(timeout=5).batches.retrieve(id)``)
-        and closing either client closes the pool for both.
+        An option left out (or None) keeps this client's value. It shares this
+        client's connection pool, rate limit and 429 pause, so it is cheap to make per
+        call (``await px.with_options(timeout=5).batches.retrieve(id)``) and closing
+        either client closes the pool for both. Any other name is a type error for a
+        type checker (``**unknown: Never``) and a ``PackageXTypeError`` at run time.
         """
-        settings = self._settings.replace(**options)
+        given = {
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "retry_initial_delay": retry_initial_delay,
+            "retry_max_delay": retry_max_delay,
+            "max_response_bytes": max_response_bytes,
+        }
+        changes = {name: value for name, value in given.items() if value is not None}
+        settings = self._settings.replace(**changes, **unknown)
         twin = object.__new__(PackageX)
         twin._wire(self._key, settings, self._shared, self._pacer)
         return twin

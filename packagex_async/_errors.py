@@ -28,7 +28,13 @@ HTTP library (whose text and ``request_info`` hold both) is ever chained to them
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from .models import Batch, Export
+
+JobModel: TypeAlias = "Batch | Export"
+"""What ``WaitTimeoutError.last`` and ``JobFailedError.job`` hold: one of the job models."""
 
 __all__ = [
     "APIConnectionError",
@@ -125,7 +131,7 @@ class APIStatusError(PackageXError):
         self.status = status
         self.code = code
         self.message = message
-        self.errors = errors if errors is not None else []
+        self.errors: list[Any] = errors if errors is not None else []
         self.endpoint = endpoint
         super().__init__(self._describe())
 
@@ -209,7 +215,7 @@ class PaginationError(PackageXError):
 
     def __init__(self, message: str, *, page: int) -> None:
         super().__init__(message)
-        self.page = page
+        self.page: int | None = page
 
 
 class FileNotAvailableError(PackageXError):
@@ -229,19 +235,23 @@ class FileURLExpiredError(FileDownloadError):
 
 
 class WaitTimeoutError(PackageXError):
-    """``wait()`` gave up before the job reached a final status; ``last`` is the last seen."""
+    """``wait()`` gave up before the job reached a final status.
 
-    def __init__(self, message: str, *, last: object) -> None:
+    ``last`` is the job as last seen (a ``Batch`` or an ``Export``), or None when no
+    poll answered before the deadline.
+    """
+
+    def __init__(self, message: str, *, last: JobModel | None) -> None:
         super().__init__(message)
-        self.last = last
+        self.last: JobModel | None = last
 
 
 class JobFailedError(PackageXError):
     """A job ``run()`` started ended without completing; ``job`` is it, as last seen."""
 
-    def __init__(self, message: str, *, job: object) -> None:
+    def __init__(self, message: str, *, job: JobModel) -> None:
         super().__init__(message)
-        self.job = job
+        self.job: JobModel = job
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -82,12 +82,22 @@ class Settings:
         )
 
     def replace(self, **changes: Any) -> Settings:
-        """A copy with per-call ``changes``, checked; anything else is refused by name."""
-        shared = sorted(set(changes) - set(PER_CALL_OPTIONS))
-        if shared:
-            wrong_value(
-                f"with_options() cannot change {', '.join(shared)}: it is shared by the clients "
-                f"of one connection pool; options it takes: {', '.join(PER_CALL_OPTIONS)}"
+        """A copy with per-call ``changes``, checked; anything else is refused by name.
+
+        A setting of the pool (``rate_limit``...) and a name that is no setting at all
+        (a typo) get different messages: "cannot change" would send the author of
+        ``timout=`` looking for the wrong problem.
+        """
+        refused = sorted(set(changes) - set(PER_CALL_OPTIONS))
+        if refused:
+            shared = [name for name in refused if name in attrs.fields_dict(Settings)]
+            problem = (
+                f"cannot change {', '.join(shared)}: shared by the clients of one connection pool"
+                if shared
+                else f"has no option {', '.join(refused)}"
+            )
+            wrong_type(
+                f"with_options() {problem}; the options it takes: {', '.join(PER_CALL_OPTIONS)}"
             )
         return Settings.checked(**{**attrs.asdict(self), **changes})
 

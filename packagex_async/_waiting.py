@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable, Collection
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from ._errors import WaitTimeoutError
+from ._errors import JobModel, WaitTimeoutError
 from ._http._clock import clock
 
 __all__ = ["HasStatus", "wait_until_final"]
@@ -84,5 +84,5 @@ def _timed_out(
     return WaitTimeoutError(
         f"{what} {state} after {timeout:g}s (final statuses: {', '.join(sorted(final))}); "
         "call wait() again to keep waiting",
-        last=job,
+        last=cast("JobModel | None", job),  # the jobs waited for are job models
     )

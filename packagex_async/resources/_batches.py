@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, overload
 
 from .._creates import batch_body
 from .._many import RetrieveResult
@@ -21,7 +21,7 @@ from ..models import (
     BatchVia,
     DuplicateHandling,
 )
-from ._jobs import JobResource
+from ._jobs import CSVRow, JobResource, JSONRow
 
 __all__ = ["BatchFile", "Batches"]
 
@@ -169,10 +169,21 @@ class Batches(JobResource[Batch, BatchFile]):
         plan = self._plan(path, download, timeout, poll_interval, on_progress)
         return await self._run(body, _IF_UNSURE, plan)
 
-    def rows(self, batch_id: str, file: BatchFile) -> AsyncIterator[Any]:
+    @overload
+    def rows(
+        self, batch_id: str, file: Literal["upload_json", "errors_json", "result_json"]
+    ) -> AsyncIterator[JSONRow]: ...
+    @overload
+    def rows(
+        self, batch_id: str, file: Literal["upload_csv", "errors_csv"]
+    ) -> AsyncIterator[CSVRow]: ...
+    @overload
+    def rows(self, batch_id: str, file: BatchFile) -> AsyncIterator[JSONRow]: ...
+    def rows(self, batch_id: str, file: BatchFile) -> AsyncIterator[JSONRow]:
         """The rows of one of the batch's files, parsed as they stream in.
 
-        JSON files yield their array's elements; CSV files yield dicts keyed by the
-        header row.
+        JSON files yield their array's elements, each an object (``dict[str, Any]``;
+        any other element is an ``APIResponseValidationError``); CSV files yield
+        ``dict[str, str]`` keyed by the header row.
         """
         return self._rows(batch_id, file)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, overload
 
 from .._creates import CsvFieldOptions, ExportOptions, export_body
 from .._many import RetrieveResult
@@ -13,7 +13,7 @@ from .._pagination import AsyncPaginator
 from .._params import QueryValue, wrong_value
 from .._specs import EXPORTS, ResourceSpec
 from ..models import Export, ExportOrderBy, ExportResource, ExportStatus, SortDirection
-from ._jobs import JobResource
+from ._jobs import CSVRow, JobResource, JSONRow
 
 __all__ = ["ExportFile", "Exports"]
 
@@ -129,10 +129,22 @@ class Exports(JobResource[Export, ExportFile]):
         plan = self._plan(path, file, timeout, poll_interval, on_progress)
         return await self._run(body, _IF_UNSURE, plan)
 
+    @overload
+    def rows(
+        self, export_id: str, *, format: Literal["json"] = "json"
+    ) -> AsyncIterator[JSONRow]: ...
+    @overload
+    def rows(self, export_id: str, *, format: Literal["csv"]) -> AsyncIterator[CSVRow]: ...
+    @overload
+    def rows(self, export_id: str, *, format: Literal["json", "csv"]) -> AsyncIterator[JSONRow]: ...
     def rows(
         self, export_id: str, *, format: Literal["json", "csv"] = "json"
-    ) -> AsyncIterator[Any]:
-        """The export's data rows, parsed as they stream in (dicts in both formats)."""
+    ) -> AsyncIterator[JSONRow]:
+        """The export's data rows, parsed as they stream in.
+
+        ``json`` yields each element of the file's array, an object (``dict[str, Any]``);
+        ``csv`` yields ``dict[str, str]`` keyed by the header row.
+        """
         if format not in ("json", "csv"):
             wrong_value(f"format must be 'json' or 'csv', got {format!r}")
         return self._rows(export_id, format)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
 import attrs
 
@@ -21,6 +21,7 @@ from .._errors import (
     APIResponseValidationError,
     FileNotAvailableError,
     JobFailedError,
+    JobModel,
     PackageXError,
 )
 from .._files import Download, Files, ProgressCallback, presigned_url_problem
@@ -30,7 +31,12 @@ from .._rowstream import csv_rows, json_rows
 from .._waiting import HasStatus, wait_until_final
 from ._base import Resource
 
-__all__ = ["JobResource", "RunPlan"]
+__all__ = ["CSVRow", "JSONRow", "JobResource", "RunPlan"]
+
+JSONRow: TypeAlias = "dict[str, Any]"
+"""A row of a JSON file: one object of its array."""
+CSVRow: TypeAlias = "dict[str, str]"
+"""A row of a CSV file: its fields keyed by the header row."""
 
 
 class Job(HasStatus, Protocol):
@@ -141,7 +147,7 @@ class JobResource(Resource[J], Generic[J, F]):
         if str(done.status) != "completed":
             raise JobFailedError(
                 f"{self.spec.noun} {job.id} ended {done.status}",
-                job=done,
+                job=cast("JobModel", done),  # J is the resource's job model
             )
         if plan.path is not None:
             await self.download(done.id, cast(F, plan.file), plan.path)
@@ -164,12 +170,12 @@ class JobResource(Resource[J], Generic[J, F]):
         target = None if path is None else check_path("path", path)
         return RunPlan(target, file, timeout, poll_interval, on_progress)
 
-    def _rows(self, job_id: str, file: str) -> AsyncIterator[Any]:
+    def _rows(self, job_id: str, file: str) -> AsyncIterator[JSONRow]:
         """Checks the arguments now, not at the first ``async for`` step."""
         id_segment(self.spec.id_name, job_id)
-        parse = json_rows if self.spec.file(file).format == "json" else csv_rows
+        parse = _json_objects if self.spec.file(file).format == "json" else csv_rows
 
-        async def rows() -> AsyncIterator[Any]:
+        async def rows() -> AsyncIterator[JSONRow]:
             url = await self._file_url(job_id, file)
             try:
                 async for row in parse(self._files.stream(url)):
@@ -199,3 +205,14 @@ class JobResource(Resource[J], Generic[J, F]):
                 status=200,
             )
         return str(url)
+
+
+async def _json_objects(chunks: AsyncIterator[bytes]) -> AsyncIterator[JSONRow]:
+    """The elements of a JSON file's array, each an object (what ``rows()`` is typed to give)."""
+    number = 0
+    async for row in json_rows(chunks):
+        number += 1
+        if not isinstance(row, dict):
+            kind = "null" if row is None else type(row).__name__
+            raise ValueError(f"element {number} of the array is {kind}, not an object")
+        yield row

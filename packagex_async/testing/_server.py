@@ -62,6 +62,11 @@ class FakePackageX:
     names its address; the fake takes it over and closes it; storage stays on ``host``).
     """
 
+    api_key: str
+    seed: int
+    clock: Clock
+    faults: Faults
+
     def __init__(
         self,
         *,

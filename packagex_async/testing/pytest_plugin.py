@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -30,6 +30,8 @@ async def _started_fake() -> AsyncIterator[FakePackageX]:
         yield fake
 
 
+packagex_fake: Any
+"""The fixture: a started ``FakePackageX()``; its type is pytest's business."""
 if importlib.util.find_spec("pytest_asyncio") is not None:
     import pytest_asyncio
 

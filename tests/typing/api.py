@@ -18,10 +18,12 @@ from packagex_async import (
     Download,
     Export,
     ExportStatus,
+    JobFailedError,
     PackageX,
     PackageXError,
     Page,
     RetrieveResult,
+    WaitTimeoutError,
     to_dict,
     to_json,
 )
@@ -55,7 +57,13 @@ async def jobs(px: PackageX, target: Path) -> None:
     done = await px.exports.download("exp_1", "csv", target, on_progress=lambda n, t: None)
     assert_type(done, Download)
     async for row in px.exports.rows("exp_1", format="csv"):
-        print(row)
+        assert_type(row, dict[str, str])
+    async for record in px.exports.rows("exp_1"):
+        assert_type(record, dict[str, Any])
+    async for result in px.batches.rows("batch_1", "result_json"):
+        assert_type(result, dict[str, Any])
+    async for error_row in px.batches.rows("batch_1", "errors_csv"):
+        assert_type(error_row, dict[str, str])
     async for chunk in px.files.stream("https://files.example.com/a.csv?sig=x"):
         assert_type(chunk, bytes)
 
@@ -68,6 +76,22 @@ async def options(px: PackageX) -> None:
         await quick.batches.retrieve("batch_1")
     except PackageXError as error:
         assert_type(error.page, "int | None")
+
+
+async def job_errors(px: PackageX) -> None:
+    try:
+        await px.batches.run(resource="contact", action="delete", data=[{"id": "c_1"}])
+    except JobFailedError as failed:
+        assert_type(failed.job, "Batch | Export")
+        print(failed.job.status, failed.job.id)
+    except WaitTimeoutError as slow:
+        assert_type(slow.last, "Batch | Export | None")
+        if slow.last is not None:
+            print(slow.last.status)
+
+
+def with_options_typo_is_a_type_error(px: PackageX) -> None:
+    px.with_options(timout=5)  # type: ignore[arg-type]
 
 
 def to_dict_takes_models_only(batches: list[Batch]) -> None:

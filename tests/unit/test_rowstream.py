@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from packagex_async._rowstream import csv_rows, json_rows
+from packagex_async.resources._jobs import _json_objects
 
 CHUNK_SIZES = [1, 2, 3, 7, 64, 1 << 20]
 
@@ -107,3 +108,16 @@ async def test_csv_that_starts_with_a_blank_line() -> None:
     got = [row async for row in csv_rows(chunks(b"\r\nid,name\r\n1,a\r\n", 4))]
 
     assert got == [{"id": "1", "name": "a"}]
+
+
+@pytest.mark.parametrize(("element", "kind"), [(b"5", "int"), (b"null", "null"), (b"[1]", "list")])
+async def test_rows_of_a_json_file_are_objects_or_an_error_naming_the_element(
+    element: bytes, kind: str
+) -> None:
+    """``rows()`` is typed to yield ``dict[str, Any]`` for JSON files: it keeps that promise."""
+    data = b'[{"a": 1}, ' + element + b"]"
+    rows = _json_objects(chunks(data, 3))
+
+    assert await rows.__anext__() == {"a": 1}
+    with pytest.raises(ValueError, match=f"^element 2 of the array is {kind}, not an object$"):
+        await rows.__anext__()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from packagex_async import PackageX, PackageXTypeError, PackageXValueError
+from packagex_async._settings import PER_CALL_OPTIONS
 
 from ..builders import API, KEY
 
@@ -42,8 +45,15 @@ async def test_with_options_shares_the_pool_and_closing_either_closes_both() -> 
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"rate_limit": 1}, PackageXValueError, "cannot change rate_limit"),
-        ({"base_url": "https://x.example"}, PackageXValueError, "cannot change base_url"),
+        ({"rate_limit": 1}, PackageXTypeError, "cannot change rate_limit: shared by the"),
+        ({"base_url": "https://x.example"}, PackageXTypeError, "cannot change base_url"),
+        (
+            {"timout": 5},
+            PackageXTypeError,
+            r"^with_options\(\) has no option timout; the options it takes: timeout, "
+            r"max_retries, retry_initial_delay, retry_max_delay, max_response_bytes$",
+        ),
+        ({"timout": None}, PackageXTypeError, "has no option timout"),
         ({"timeout": 0}, PackageXValueError, "timeout must be a finite number of seconds > 0"),
         ({"max_retries": "3"}, PackageXTypeError, "max_retries must be an integer >= 0"),
     ],
@@ -96,3 +106,16 @@ def test_base_url_errors_never_echo_credentials(base_url: str) -> None:
         PackageX(KEY, base_url=base_url)
 
     assert "secretpw" not in str(caught.value)
+
+
+def test_with_options_takes_each_per_call_option_by_name() -> None:
+    """The keyword parameters are the per-call options, so a type checker sees a typo."""
+    parameters = inspect.signature(PackageX.with_options).parameters
+    named = [p.name for p in parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert named == list(PER_CALL_OPTIONS)
+
+
+def test_with_options_keeps_what_it_is_not_given() -> None:
+    px = PackageX(KEY, base_url=API, timeout=7, max_retries=4)
+    quick = px.with_options(timeout=None, max_retries=1)
+    assert (quick.timeout, quick.max_retries) == (7, 1)
