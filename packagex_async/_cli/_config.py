@@ -30,7 +30,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._client import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
+from .._settings import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
 from ._exits import AUTH, USAGE, CLIError
 
 if sys.version_info >= (3, 11):

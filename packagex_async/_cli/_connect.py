@@ -9,11 +9,14 @@ name where the key or the URL came from.
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from .._client import API_KEY_ENV_VAR, PackageX
+from .._settings import API_KEY_ENV_VAR
 from ._config import resolve
 from ._exits import AUTH, CLIError
+
+if TYPE_CHECKING:
+    from .._client import PackageX
 
 __all__ = ["connect"]
 
@@ -28,6 +31,8 @@ def connect(args: argparse.Namespace, err: TextIO) -> PackageX:
             "in a profile (see packagex config show)",
             AUTH,
         )
+    from .._client import PackageX  # here: help and completion never load aiohttp
+
     return PackageX(
         settings.api_key.value,
         base_url=settings.base_url.value,

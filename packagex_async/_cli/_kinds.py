@@ -10,17 +10,19 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .. import _specs as specs
-from .._client import PackageX
 from .._specs import Filter, ResourceSpec
 from ..models import Batch, Export
-from ..resources import Batches, Exports
 from ._exits import USAGE, CLIError
 from ._records import field_names
+
+if TYPE_CHECKING:  # the client and its resources load aiohttp: only commands that call them do
+    from .._client import PackageX
+    from ..resources import Batches, Exports
 
 __all__ = ["BATCHES", "EXPORTS", "KINDS", "Kind"]
 

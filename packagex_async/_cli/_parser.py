@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 from .. import __version__
-from .._client import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
+from .._settings import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
 from ._argparse import Parser
 from ._completion import SHELLS, completion_command, values
 from ._config import PROFILE_ENV_VAR

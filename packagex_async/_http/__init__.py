@@ -1,11 +1,20 @@
-"""The one request pipeline, for the API and storage hosts alike (see ``_pipeline``)."""
+"""The one request pipeline, for the API and storage hosts alike (see ``_pipeline``).
 
-from ._api import Api
-from ._pacing import Pacer
-from ._pipeline import Pipeline, Rejected, chunks
-from ._redact import Redactor, where
-from ._request import Request
-from ._retry import RetryPolicy, set_testing, testing_enabled
+Its names are imported on first use (``_lazy``): the command line's help and
+completion need ``where`` and the redaction helpers, not aiohttp.
+"""
+
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._api import Api
+    from ._pacing import Pacer
+    from ._pipeline import Pipeline, Rejected, chunks
+    from ._redact import Redactor, where
+    from ._request import Request
+    from ._retry import RetryPolicy, set_testing, testing_enabled
 
 __all__ = [
     "Api",
@@ -20,3 +29,21 @@ __all__ = [
     "testing_enabled",
     "where",
 ]
+
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            "Api": "._api",
+            "Pacer": "._pacing",
+            "Pipeline": "._pipeline",
+            "Rejected": "._pipeline",
+            "chunks": "._pipeline",
+            "Redactor": "._redact",
+            "where": "._redact",
+            "Request": "._request",
+            "RetryPolicy": "._retry",
+            "set_testing": "._retry",
+            "testing_enabled": "._retry",
+        },
+    )

@@ -330,7 +330,10 @@ def test_a_bad_switch_fails_the_import_with_its_name() -> None:
     env = {**os.environ, DECODER_VARIABLE: "fast"}
 
     done = subprocess.run(
-        [sys.executable, "-c", "import packagex_async"], env=env, capture_output=True, text=True
+        [sys.executable, "-c", "from packagex_async import PackageX"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
     assert done.returncode != 0

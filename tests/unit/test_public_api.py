@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
+import pytest
+
 import packagex_async
 
 EXPECTED = {
@@ -96,3 +98,31 @@ def test_error_tree() -> None:
 
 def test_version_comes_from_the_installed_metadata() -> None:
     assert packagex_async.__version__ == version("packagex_async")
+
+
+def test_each_public_name_is_the_object_of_the_module_it_comes_from() -> None:
+    """The lazy ``__getattr__`` and the imports type checkers read name the same homes."""
+    import ast
+    import importlib
+    import inspect
+
+    tree = ast.parse(inspect.getsource(packagex_async))
+    checked = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module != "_lazy"
+    ]
+    homes = {
+        alias.asname or alias.name: (node.module, alias.name)
+        for node in checked
+        for alias in node.names
+    }
+    assert set(homes) == set(packagex_async.__all__)
+    for name, (module, attribute) in homes.items():
+        home = importlib.import_module(f"packagex_async.{module}")
+        assert getattr(packagex_async, name) is getattr(home, attribute), name
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="module 'packagex_async' has no attribute 'PackageY'"):
+        getattr(packagex_async, "PackageY")  # noqa: B009
