@@ -58,11 +58,16 @@ class Settings:
     """The effective settings of one command."""
 
     base_url: Setting
-    api_key: Setting | None
+    api_key: Setting | None = attrs.field(repr=lambda key: _hidden(key))
     timeout: Setting
     max_retries: Setting
     profile: str | None
     path: Path
+
+
+def _hidden(setting: Setting | None) -> str:
+    """A secret setting's repr: where it came from, never its value."""
+    return "None" if setting is None else f"Setting(value='[redacted]', source={setting.source!r})"
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:

@@ -94,6 +94,7 @@ class Pipeline:
         coroutine layer is created for each request and resumed each time it waits.
         """
         number = 0
+        response: aiohttp.ClientResponse | None
         while True:
             number += 1
             session = self._get_session(request.storage)  # a closed client raises here, as is
@@ -121,6 +122,7 @@ class Pipeline:
                 finally:
                     if result is not response and not response.closed:  # a stream stays open
                         response.close()
+            response = None  # its repr holds the URL: not a local of the frame that raises
             await self._wait_or_raise(request, failure, number)
 
     async def _status_failure(self, request: Request, response: aiohttp.ClientResponse) -> Failure:

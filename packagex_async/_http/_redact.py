@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["MASK", "Redactor", "where"]
+__all__ = ["MASK", "Redactor", "SecretURL", "shown_url", "where"]
 
 MASK = "[redacted]"
 
@@ -50,6 +50,24 @@ def where(url: object) -> str:
     if not parts.scheme or not host:
         return "(an unreadable URL)"
     return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def shown_url(url: str) -> str:
+    """A presigned URL as a repr may show it: ``https://host/path?[redacted]``."""
+    return where(url) + (f"?{MASK}" if "?" in url else "")
+
+
+class SecretURL(str):
+    """A presigned URL (the same ``str``) whose ``repr`` hides its query, the signature.
+
+    The SDK keeps such URLs in this form in its own frames, because error trackers and
+    ``traceback.TracebackException(capture_locals=True)`` record every local's repr.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(shown_url(self))
 
 
 class Redactor:
