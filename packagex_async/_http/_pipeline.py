@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 import orjson
+import yarl
 
 from .._errors import RateLimitError
 from ._failures import from_exception, from_status, garbled, too_large
@@ -45,6 +46,10 @@ ERROR_BODY_LIMIT = 64 * 1024
 """How much of an error answer is read to find its envelope and quote it."""
 
 _MAX_REDIRECTS = 5
+
+ProxyFor = Callable[[yarl.URL], "tuple[yarl.URL | None, aiohttp.BasicAuth | None]"]
+"""The proxy (URL without credentials, and credentials) for a request's URL."""
+_DIRECT: tuple[None, None] = (None, None)
 _CHUNK = 64 * 1024
 
 
@@ -71,8 +76,11 @@ class Pipeline:
         policy: RetryPolicy,
         pacer: Pacer,
         max_response_bytes: int,
+        proxy_for: ProxyFor | None = None,
     ) -> None:
+        """``proxy_for``: the proxy of each request's URL; ``None`` when none is ever used."""
         self._get_session = get_session
+        self._proxy_for = proxy_for
         self._policy = policy
         self._pacer = pacer
         self._max_response_bytes = max_response_bytes
@@ -103,7 +111,7 @@ class Pipeline:
             debug = logger.isEnabledFor(logging.DEBUG)
             started = time.perf_counter() if debug else 0.0
             try:
-                response = await _request(session, request)
+                response = await _request(session, request, self._proxy_for)
             except Exception as exc:
                 failure = from_exception(request, exc)
                 if debug:
@@ -180,8 +188,11 @@ class Pipeline:
         )
 
 
-def _request(session: aiohttp.ClientSession, request: Request) -> Awaitable[aiohttp.ClientResponse]:
+def _request(
+    session: aiohttp.ClientSession, request: Request, proxy_for: ProxyFor | None
+) -> Awaitable[aiohttp.ClientResponse]:
     """The session's request for ``request``, not yet sent (awaiting it sends it)."""
+    proxy, proxy_auth = _DIRECT if proxy_for is None else proxy_for(request.url)
     return session.request(
         request.method,
         request.url,
@@ -191,6 +202,8 @@ def _request(session: aiohttp.ClientSession, request: Request) -> Awaitable[aioh
         allow_redirects=request.storage,
         max_redirects=_MAX_REDIRECTS,
         raise_for_status=False,  # a borrowed session may say otherwise
+        proxy=proxy,
+        proxy_auth=proxy_auth,
     )
 
 

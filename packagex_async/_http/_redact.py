@@ -1,7 +1,8 @@
 """The only place where text about a request is made fit to leave the SDK.
 
 Every exception message, log line and CLI line about a request is built from what
-this module returns. Two kinds of secret can reach such text:
+this module returns (a proxy URL's ``user:password@`` is masked too). Two kinds of
+secret can reach such text:
 
 - the API key, which a server may echo back in an error body or message;
 - the signature of a presigned storage URL, which lives in its query string and which
@@ -29,6 +30,8 @@ _MIN_SECRET = 6
 """Shorter values (``300``, ``true``) are too common to scrub without mangling text."""
 
 _URL_QUERY = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s?#'\"<>]*)\?[^\s#'\"<>]*")
+_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^\s/?#@'\"<>]+@")
+"""``user:password@`` in a URL (a proxy's, say)."""
 _CREDENTIAL = re.compile(
     r"(?i)\b((?:x-(?:amz|goog|px)-)?(?:signature|sig|credential|security-token|token|secret"
     r"|password|passwd|api[-_]?key|access[-_]?key|key-pair-id|policy|px-api-key)"
@@ -92,6 +95,7 @@ class Redactor:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
         text = _URL_QUERY.sub(rf"\1?{MASK}", text)
+        text = _USERINFO.sub(rf"\1{MASK}@", text)
         return _CREDENTIAL.sub(rf"\1{MASK}", text)
 
     def value(self, value: Any) -> Any:
