@@ -18,7 +18,7 @@ import aiohttp
 from ._files import Files
 from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
 from ._network import Network
-from ._params import wrong_value
+from ._params import check_flag, wrong_value
 from ._session import SharedSession
 from ._settings import (
     API_KEY_ENV_VAR,
@@ -208,6 +208,7 @@ def _network(
     ssl: ssl_module.SSLContext | None,
 ) -> Network:
     """The client's proxies and TLS trust; a borrowed session keeps its own."""
+    check_flag("trust_env", trust_env)
     if session is not None and (proxy is not None or ssl is not None):
         wrong_value(
             "proxy= and ssl= configure the session PackageX creates; a session you pass "

@@ -11,9 +11,10 @@ turning on aiohttp's ``trust_env``, for three reasons:
   Our sessions keep ``trust_env=False``, so netrc is never read;
 - aiohttp looks the environment up again in a thread for every request; here it is
   read once, when the client is built (as httpx does), and each host's answer kept;
-- the proxy's credentials are split off its URL and sent as ``proxy_auth``, so the URL
-  aiohttp holds (and may quote in an error) never carries them, and the redactor
-  knows the password wherever it could appear.
+- the proxy's password is handed to the client's redactor, which also masks any
+  ``user:password@`` in a URL, so no message or log line about a request shows it
+  (aiohttp reads the credentials from the proxy URL itself: ``BasicAuth``, the other
+  way, is deprecated in aiohttp 3.14).
 
 An explicit ``proxy=`` is used for every request; the environment's ``HTTPS_PROXY`` /
 ``HTTP_PROXY`` (by the target URL's scheme) only when ``trust_env`` and only for hosts
@@ -28,18 +29,13 @@ from __future__ import annotations
 import ssl as ssl_module
 import urllib.request
 
-import aiohttp
 import yarl
 
 from ._http import where
 from ._params import wrong_type, wrong_value
 
-__all__ = ["Network", "ProxyChoice", "check_proxy", "check_ssl"]
+__all__ = ["Network", "check_proxy", "check_ssl"]
 
-ProxyChoice = tuple["yarl.URL | None", "aiohttp.BasicAuth | None"]
-"""The proxy URL (without credentials) for a request, and its credentials; or two Nones."""
-
-_DIRECT: ProxyChoice = (None, None)
 _PROXY_SCHEMES = ("http", "https")
 _CACHE_LIMIT = 256
 """Hosts whose proxy choice is kept (the API's and a few storage hosts, in practice)."""
@@ -55,34 +51,33 @@ class Network:
         trust_env: bool,
         ssl: ssl_module.SSLContext | None,
     ) -> None:
-        if not isinstance(trust_env, bool):
-            wrong_type(f"trust_env must be True or False, got {type(trust_env).__name__}")
         self.ssl = check_ssl(ssl)
         self._explicit = None if proxy is None else check_proxy("proxy", proxy)
         self._environment: dict[str, str] = {}
-        self._env_proxies: dict[str, ProxyChoice] = {}
+        self._env_proxies: dict[str, yarl.URL] = {}
         if trust_env and self._explicit is None:
             self._read_environment()
-        self._chosen: dict[tuple[str, str], ProxyChoice] = {}
+        self._chosen: dict[tuple[str, str], yarl.URL | None] = {}
 
     @property
     def secrets(self) -> list[str]:
         """The proxy passwords, for the client's redactor."""
-        choices = [self._explicit, *self._env_proxies.values()]
-        return [auth.password for _, auth in filter(None, choices) if auth and auth.password]
+        proxies = [self._explicit, *self._env_proxies.values()]
+        return [proxy.password for proxy in proxies if proxy is not None and proxy.password]
 
     @property
     def routes(self) -> bool:
         """Whether any request may go through a proxy (else the pipeline skips the lookup)."""
         return self._explicit is not None or bool(self._env_proxies)
 
-    def proxy_for(self, url: yarl.URL) -> ProxyChoice:
+    def proxy_for(self, url: yarl.URL) -> yarl.URL | None:
         """The proxy for a request to ``url``: the explicit one, the environment's, or none."""
         if self._explicit is not None:
             return self._explicit
         key = (url.scheme, url.raw_host or "")
-        choice = self._chosen.get(key)
-        if choice is None:
+        try:
+            return self._chosen[key]
+        except KeyError:
             choice = self._from_environment(*key)
             if len(self._chosen) >= _CACHE_LIMIT:
                 self._chosen.clear()
@@ -100,21 +95,18 @@ class Network:
         if "no" in proxies:
             self._environment["no"] = proxies["no"]
 
-    def _from_environment(self, scheme: str, host: str) -> ProxyChoice:
+    def _from_environment(self, scheme: str, host: str) -> yarl.URL | None:
         choice = self._env_proxies.get(scheme)
         if choice is None or not host:
-            return _DIRECT
+            return None
         bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
         if bypass(host, self._environment):
-            return _DIRECT
+            return None
         return choice
 
 
-def check_proxy(name: str, value: object, *, trust_env_hint: bool = False) -> ProxyChoice:
-    """A proxy URL split into the URL aiohttp gets (no credentials) and its credentials.
-
-    Messages show the proxy as ``where()`` does: never its user or password.
-    """
+def check_proxy(name: str, value: object, *, trust_env_hint: bool = False) -> yarl.URL:
+    """A usable proxy URL; messages show it as ``where()`` does, never its credentials."""
     if not isinstance(value, str):
         wrong_type(f"{name} must be a proxy URL string, got {type(value).__name__}")
     text = value.strip()
@@ -130,10 +122,7 @@ def check_proxy(name: str, value: object, *, trust_env_hint: bool = False) -> Pr
             f"{name} must be an http:// (or https://) proxy URL with a host, got "
             f"{where(text)}{hint}"
         )
-    auth = None
-    if url.user is not None or url.password is not None:
-        auth = aiohttp.BasicAuth(url.user or "", url.password or "")
-    return url.with_user(None).with_password(None), auth
+    return url
 
 
 def check_ssl(value: object) -> ssl_module.SSLContext | None:

@@ -51,8 +51,14 @@ class SharedSession:
 
     @property
     def carries_api_headers(self) -> bool:
-        """Whether the API session sends the API headers itself (a borrowed one does not)."""
-        return self._owned
+        """Whether the API session sends the API headers itself.
+
+        A borrowed one does not, nor one whose requests may go through a proxy:
+        aiohttp copies a session's default headers into the ``CONNECT`` request it
+        sends the proxy in clear text, key included; a request's own headers travel
+        inside the tunnel only.
+        """
+        return self._owned and not self.network.routes
 
     def get(self, storage: bool = False) -> aiohttp.ClientSession:
         """The session for this request, created on first use inside the running loop.
@@ -64,7 +70,9 @@ class SharedSession:
         loop = asyncio.get_running_loop()
         if self._session is None:
             self._session, self._storage_session = _new_sessions(
-                self._connection_limit, self._api_headers, self.network.ssl
+                self._connection_limit,
+                self._api_headers if self.carries_api_headers else {},
+                self.network.ssl,
             )
             self._loop = loop
         elif self._loop is not None and self._loop is not loop:

@@ -47,9 +47,8 @@ ERROR_BODY_LIMIT = 64 * 1024
 
 _MAX_REDIRECTS = 5
 
-ProxyFor = Callable[[yarl.URL], "tuple[yarl.URL | None, aiohttp.BasicAuth | None]"]
-"""The proxy (URL without credentials, and credentials) for a request's URL."""
-_DIRECT: tuple[None, None] = (None, None)
+ProxyFor = Callable[[yarl.URL], "yarl.URL | None"]
+"""The proxy for a request's URL, or ``None`` to connect directly."""
 _CHUNK = 64 * 1024
 
 
@@ -192,7 +191,6 @@ def _request(
     session: aiohttp.ClientSession, request: Request, proxy_for: ProxyFor | None
 ) -> Awaitable[aiohttp.ClientResponse]:
     """The session's request for ``request``, not yet sent (awaiting it sends it)."""
-    proxy, proxy_auth = _DIRECT if proxy_for is None else proxy_for(request.url)
     return session.request(
         request.method,
         request.url,
@@ -202,8 +200,7 @@ def _request(
         allow_redirects=request.storage,
         max_redirects=_MAX_REDIRECTS,
         raise_for_status=False,  # a borrowed session may say otherwise
-        proxy=proxy,
-        proxy_auth=proxy_auth,
+        proxy=None if proxy_for is None else proxy_for(request.url),
     )
 
 
