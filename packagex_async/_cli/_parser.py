@@ -117,6 +117,19 @@ def _connection_options(group: argparse._ArgumentGroup, default: Default) -> Non
         help=f"the API's address (default: {BASE_URL_ENV_VAR}, else {DEFAULT_BASE_URL})",
     )
     group.add_argument(
+        "--proxy",
+        metavar="URL",
+        default=default(None),
+        help="send requests through this proxy, http://[user:pass@]host:port "
+        "(default: HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured)",
+    )
+    group.add_argument(
+        "--ca-bundle",
+        metavar="PATH",
+        default=default(None),
+        help="trust the CA certificates in this PEM file (a corporate proxy's CA)",
+    )
+    group.add_argument(
         "--request-timeout",
         type=seconds,
         metavar="SECONDS",

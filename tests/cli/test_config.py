@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from packagex_async.testing import FakePackageX
 
-from .conftest import Result
+from ..proxying import ForwardProxy
+from .conftest import FakeThread, Result
 
 Cli = Callable[..., Result]
 
@@ -151,3 +152,49 @@ def test_a_refused_connection_names_the_base_url_and_its_source(
 
     assert result.code == 1
     assert "is http://127.0.0.1:9 right? it came from flag --base-url" in result.err
+
+
+@pytest.fixture
+def forward_proxy(served: FakeThread) -> Iterator[ForwardProxy]:
+    """A loopback forward proxy on the fake's loop (the CLI runs its own loop)."""
+    proxy = ForwardProxy()
+    served._run(proxy.__aenter__())
+    yield proxy
+    served._run(proxy.__aexit__(None, None, None))
+
+
+def test_the_proxy_flag_sends_requests_through_the_proxy(
+    cli: Cli, config_home: Path, forward_proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    direct = cli("batches", "list", "--limit", "1")
+    proxied = cli("batches", "list", "--limit", "1", "--proxy", forward_proxy.url)
+
+    assert direct.code == proxied.code == 0
+    assert proxied.out == direct.out
+    assert len(forward_proxy.forwarded) == 1
+    assert "/v1/batches?" in forward_proxy.forwarded[0]
+
+
+def test_proxy_and_ca_bundle_come_from_a_profile_and_show_without_credentials(
+    cli: Cli, config_home: Path
+) -> None:
+    bundle = config_home.parent / "corporate-ca.pem"
+    write_config(
+        config_home,
+        '[default]\nproxy = "http://alice:pr0xy-pw-77@proxy.corp:3128"\n'
+        f'ca_bundle = "{bundle}"\n',
+    )
+
+    shown = json.loads(cli("config", "show", "--format", "json").out)
+    flagged = json.loads(cli("config", "show", "--format", "json", "--proxy", "http://p:1").out)
+    missing = cli("batches", "list")
+
+    assert shown["proxy"]["value"] == "http://[redacted]@proxy.corp:3128"
+    assert shown["proxy"]["source"].startswith("profile default (")
+    assert shown["ca_bundle"]["value"] == str(bundle)
+    assert flagged["proxy"] == {"value": "http://p:1", "source": "flag --proxy"}
+    assert missing.code == 2
+    assert f"cannot use the CA bundle {bundle} (from profile default" in missing.err
+    assert "pr0xy-pw-77" not in missing.err
