@@ -6,8 +6,8 @@ Lowest precedence first:
 2. a profile from ``$XDG_CONFIG_HOME/packagex/config.toml`` (``~/.config/...``):
    each top-level table is a profile named after it (``[default]``, ``[sandbox]``),
    with the keys ``base_url``, ``api_key`` or ``api_key_file``, ``timeout``,
-   ``max_retries``, ``proxy`` and ``ca_bundle``; chosen by ``--profile NAME`` or ``PX_PROFILE``, else
-   ``default`` if the file has one;
+   ``max_retries``, ``proxy`` and ``ca_bundle``; chosen by ``--profile NAME`` or
+   ``PX_PROFILE``, else ``default`` if the file has one;
 3. the environment: ``PX_API_KEY``, ``PX_BASE_URL``;
 4. flags.
 
