@@ -79,9 +79,24 @@ def from_exception(request: Request, exc: BaseException, *, reading: bool = Fals
     if isinstance(exc, aiohttp.ClientError):
         return Failure(APIConnectionError(f"{request.label} failed: {detail}"), Reach.UNKNOWN)
     # Anything else from inside the HTTP library (a ValueError from a URL it could
-    # not parse, say) is still a failure of this request, never a raw exception.
-    error = APIConnectionError(f"{request.label} failed in the HTTP client: {detail}")
-    return Failure(error, Reach.FINAL)
+    # not parse, a TypeError from a mock built for another aiohttp) is a failure of
+    # this request, never a raw exception, and never retried: it is no network fault.
+    return Failure(APIConnectionError(_unexpected(request, exc, detail)), Reach.FINAL)
+
+
+def _unexpected(request: Request, exc: BaseException, detail: str) -> str:
+    kind = type(exc)
+    name = (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+    text = detail.partition(": ")[2] or "(no message)"
+    return (
+        f"{request.label} failed inside the HTTP library (aiohttp {aiohttp.__version__}) with "
+        f"an unexpected {name}: {text}; not a network failure, so not retried (a bug, or a "
+        "mock made for another aiohttp version)"
+    )
 
 
 def _connect_detail(exc: aiohttp.ClientConnectorError) -> str:

@@ -183,8 +183,7 @@ def test_proxy_and_ca_bundle_come_from_a_profile_and_show_without_credentials(
     bundle = config_home.parent / "corporate-ca.pem"
     write_config(
         config_home,
-        '[default]\nproxy = "http://alice:pr0xy-pw-77@proxy.corp:3128"\n'
-        f'ca_bundle = "{bundle}"\n',
+        f'[default]\nproxy = "http://alice:pr0xy-pw-77@proxy.corp:3128"\nca_bundle = "{bundle}"\n',
     )
 
     shown = json.loads(cli("config", "show", "--format", "json").out)
