@@ -298,3 +298,25 @@ async def test_a_tunnel_the_proxy_refuses_is_not_retried_and_hides_the_password(
     assert guarded.tunnels == []
     formatted = traceback.TracebackException.from_exception(refused.value, capture_locals=True)
     assert PROXY_PASSWORD not in "".join(formatted.format())
+
+
+async def test_presigned_downloads_use_the_same_certificate_trust(
+    fake: FakePackageX, tls: tuple[ssl.SSLContext, ssl.SSLContext, Path]
+) -> None:
+    server, client, _ = tls
+    async with PackageX(fake.api_key, base_url=fake.url) as plain:
+        page = await _first_page(plain.exports.list(limit=50))
+        done = next(export for export in page.data if export.status == "completed")
+        export = await plain.exports.retrieve(done.id, include_json=True)
+    assert export.json_url is not None
+    storage = yarl.URL(export.json_url)
+    async with TLSFront(server, storage.port or 0) as front:
+        behind_tls = str(storage.with_scheme("https").with_port(front.port))
+        async with PackageX(fake.api_key, base_url=fake.url, ssl=client) as px:
+            body = await px.files.read(behind_tls)
+        async with PackageX(fake.api_key, base_url=fake.url) as untrusting:
+            with pytest.raises(APIConnectionError, match="(?i)certificate"):
+                await untrusting.files.read(behind_tls)
+
+    assert body.startswith(b"[")
+    assert len(fake.storage_requests) == 1
