@@ -46,10 +46,10 @@ ERROR_BODY_LIMIT = 64 * 1024
 """How much of an error answer is read to find its envelope and quote it."""
 
 _MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
 
 ProxyFor = Callable[[yarl.URL], "yarl.URL | None"]
 """The proxy for a request's URL, or ``None`` to connect directly."""
-_CHUNK = 64 * 1024
 
 
 class Rejected(Exception):
