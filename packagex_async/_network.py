@@ -18,14 +18,18 @@ turning on aiohttp's ``trust_env``, for three reasons:
 
 An explicit ``proxy=`` is used for every request; the environment's ``HTTPS_PROXY`` /
 ``HTTP_PROXY`` (by the target URL's scheme) only when ``trust_env`` and only for hosts
-``NO_PROXY`` does not exclude. For an https URL aiohttp opens a CONNECT tunnel, so the
-proxy sees the host and port, never the request (nor the key). A borrowed session is
+``NO_PROXY`` does not exclude. Loopback hosts (``localhost``, ``127.0.0.0/8``, ``::1``)
+are always reached directly, as Go's ``net/http`` does: a proxy cannot reach them, and
+they are the only hosts the API may be reached over plain ``http://``, where the
+proxy would read the key. Every other API request is ``https://``, for which aiohttp
+opens a CONNECT tunnel: the proxy sees the host and port, never the request. A borrowed session is
 used as is: its own ``trust_env`` and connector decide, and ``proxy=`` / ``ssl=`` are
 refused with it rather than half applied.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import ssl as ssl_module
 import urllib.request
 
@@ -57,7 +61,7 @@ class Network:
         self._env_proxies: dict[str, yarl.URL] = {}
         if trust_env and self._explicit is None:
             self._read_environment()
-        self._chosen: dict[tuple[str, str], yarl.URL | None] = {}
+        self._chosen: dict[tuple[str, str, int | None], yarl.URL | None] = {}
 
     @property
     def secrets(self) -> list[str]:
@@ -72,17 +76,23 @@ class Network:
 
     def proxy_for(self, url: yarl.URL) -> yarl.URL | None:
         """The proxy for a request to ``url``: the explicit one, the environment's, or none."""
-        if self._explicit is not None:
-            return self._explicit
-        key = (url.scheme, url.raw_host or "")
+        port = url.explicit_port
+        key = (url.scheme, url.raw_host or "", port)
         try:
             return self._chosen[key]
         except KeyError:
-            choice = self._from_environment(*key)
+            choice = self._choose(*key)
             if len(self._chosen) >= _CACHE_LIMIT:
                 self._chosen.clear()
             self._chosen[key] = choice
         return choice
+
+    def _choose(self, scheme: str, host: str, port: int | None) -> yarl.URL | None:
+        if not host or _is_loopback(host):
+            return None
+        if self._explicit is not None:
+            return self._explicit
+        return self._from_environment(scheme, host if port is None else f"{host}:{port}")
 
     def _read_environment(self) -> None:
         """``HTTP(S)_PROXY`` and ``NO_PROXY`` as the standard library reads them, checked."""
@@ -97,12 +107,21 @@ class Network:
 
     def _from_environment(self, scheme: str, host: str) -> yarl.URL | None:
         choice = self._env_proxies.get(scheme)
-        if choice is None or not host:
+        if choice is None:
             return None
         bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
         if bypass(host, self._environment):
             return None
         return choice
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def check_proxy(name: str, value: object, *, trust_env_hint: bool = False) -> yarl.URL:

@@ -16,7 +16,7 @@ import contextlib
 import datetime
 import ipaddress
 import ssl
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -106,10 +106,16 @@ class ForwardProxy(_Server):
     """``async with ForwardProxy() as proxy``: ``url``, ``forwarded``, ``tunnels``, ``seen``.
 
     ``credentials="user:password"`` makes it answer 407 unless the client sends them.
+    It resolves the names in ``hosts`` itself (``{"api.packagex.test": "127.0.0.1"}``),
+    as a corporate proxy resolves names the client cannot: loopback hosts are never
+    proxied, so the tests name the fake by a name only the proxy knows.
     """
 
-    def __init__(self, credentials: str | None = None) -> None:
+    def __init__(
+        self, credentials: str | None = None, hosts: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__()
+        self._hosts = dict(hosts or {})
         self._expected = (
             None
             if credentials is None
@@ -154,7 +160,7 @@ class ForwardProxy(_Server):
     ) -> None:
         self.tunnels.append(target)
         host, port = target.rsplit(":", 1)
-        upstream = await asyncio.open_connection(host, int(port))
+        upstream = await asyncio.open_connection(self._hosts.get(host, host), int(port))
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()
         await _splice((reader, writer), upstream, self.seen)
@@ -181,7 +187,9 @@ class ForwardProxy(_Server):
         head = f"{method} {url.raw_path_qs} HTTP/1.1\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in kept) + "Connection: close\r\n\r\n"
         assert url.host is not None
-        up_reader, up_writer = await asyncio.open_connection(url.host, url.port)
+        up_reader, up_writer = await asyncio.open_connection(
+            self._hosts.get(url.host, url.host), url.port
+        )
         try:
             up_writer.write(head.encode("latin-1") + body)
             await up_writer.drain()
@@ -207,8 +215,8 @@ class TLSFront(_Server):
         await _splice((reader, writer), upstream, None)
 
 
-def self_signed(directory: Path) -> tuple[ssl.SSLContext, Path]:
-    """A server context with a certificate for 127.0.0.1, and the CA file that trusts it."""
+def self_signed(directory: Path, *names: str) -> tuple[ssl.SSLContext, Path]:
+    """A server context with a certificate for 127.0.0.1 and ``names``, and its CA file."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -226,7 +234,12 @@ def self_signed(directory: Path) -> tuple[ssl.SSLContext, Path]:
         .not_valid_before(now - datetime.timedelta(hours=1))
         .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName(
+                [
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                    *(x509.DNSName(name) for name in names),
+                ]
+            ),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)

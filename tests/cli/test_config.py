@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yarl
 
 from packagex_async.testing import FakePackageX
 
-from ..proxying import ForwardProxy
+from ..proxying import ForwardProxy, TLSFront, self_signed
 from .conftest import FakeThread, Result
 
 Cli = Callable[..., Result]
@@ -155,26 +156,42 @@ def test_a_refused_connection_names_the_base_url_and_its_source(
 
 
 @pytest.fixture
-def forward_proxy(served: FakeThread) -> Iterator[ForwardProxy]:
-    """A loopback forward proxy on the fake's loop (the CLI runs its own loop)."""
-    proxy = ForwardProxy()
+def tls_proxy(served: FakeThread, tmp_path: Path) -> Iterator[tuple[str, ForwardProxy, Path]]:
+    """The fake behind a TLS front named api.packagex.test, which only the proxy resolves.
+
+    Both run on the fake's loop (the CLI runs its own); yields the base URL, the proxy
+    and the CA file that trusts the front.
+    """
+    pytest.importorskip("cryptography")
+    server, ca_file = self_signed(tmp_path, "api.packagex.test")
+    front = TLSFront(server, yarl.URL(served.fake.url).port or 0)
+    proxy = ForwardProxy(hosts={"api.packagex.test": "127.0.0.1"})
+    served._run(front.__aenter__())
     served._run(proxy.__aenter__())
-    yield proxy
+    yield f"https://api.packagex.test:{front.port}", proxy, ca_file
     served._run(proxy.__aexit__(None, None, None))
+    served._run(front.__aexit__(None, None, None))
 
 
-def test_the_proxy_flag_sends_requests_through_the_proxy(
-    cli: Cli, config_home: Path, forward_proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+def test_proxy_and_ca_bundle_flags_reach_the_api_through_a_tunnel(
+    cli: Cli,
+    config_home: Path,
+    tls_proxy: tuple[str, ForwardProxy, Path],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
+    base_url, proxy, ca_file = tls_proxy
     direct = cli("batches", "list", "--limit", "1")
-    proxied = cli("batches", "list", "--limit", "1", "--proxy", forward_proxy.url)
+    flags = ("--base-url", base_url, "--proxy", proxy.url, "--ca-bundle", str(ca_file))
+    proxied = cli("batches", "list", "--limit", "1", *flags, base_url=False)
+    untrusted = cli("batches", "list", "--limit", "1", *flags[:4], base_url=False)
 
-    assert direct.code == proxied.code == 0
+    assert direct.code == proxied.code == 0, proxied.err
     assert proxied.out == direct.out
-    assert len(forward_proxy.forwarded) == 1
-    assert "/v1/batches?" in forward_proxy.forwarded[0]
+    assert proxy.tunnels == [base_url.removeprefix("https://")] * 2
+    assert untrusted.code != 0
+    assert "certificate" in untrusted.err.lower()
 
 
 def test_proxy_and_ca_bundle_come_from_a_profile_and_show_without_credentials(
