@@ -201,9 +201,12 @@ def test_the_proxy_decision_per_host(monkeypatch: pytest.MonkeyPatch) -> None:
     assert via("http://plain.example/x") is None  # HTTP_PROXY is not set
     for loopback in ("http://127.0.0.1:8080/", "http://localhost/", "http://[::1]:80/"):
         assert via(loopback) is None
-    assert Network(proxy=None, trust_env=False, ssl=None).proxy_for(
-        yarl.URL("https://api.packagex.io")
-    ) is None
+    assert (
+        Network(proxy=None, trust_env=False, ssl=None).proxy_for(
+            yarl.URL("https://api.packagex.io")
+        )
+        is None
+    )
 
 
 async def test_an_explicit_proxy_wins_over_the_environment_and_sends_its_credentials(
@@ -213,11 +216,13 @@ async def test_an_explicit_proxy_wins_over_the_environment_and_sends_its_credent
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")  # nothing listens there
-    async with ForwardProxy(f"{PROXY_USER}:{PROXY_PASSWORD}", hosts=NAMES) as guarded:
-        async with _through(guarded.port, fake, front, tls) as px:
-            export = await _completed_export(px)
-            await px.files.read(_named_storage(export.json_url))
-            shown = repr(px)
+    async with (
+        ForwardProxy(f"{PROXY_USER}:{PROXY_PASSWORD}", hosts=NAMES) as guarded,
+        _through(guarded.port, fake, front, tls) as px,
+    ):
+        export = await _completed_export(px)
+        await px.files.read(_named_storage(export.json_url))
+        shown = repr(px)
 
     assert guarded.refused == 0
     assert guarded.tunnels == [f"{API_HOST}:{front.port}"]
@@ -252,13 +257,15 @@ async def test_proxy_credentials_are_never_shown(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    async with ForwardProxy(f"{PROXY_USER}:other-password", hosts=NAMES) as guarded:
-        async with _through(guarded.port, fake, front, tls, max_retries=2) as px:
-            with pytest.raises(APIConnectionError) as tunnel_refused:
-                await px.batches.retrieve("batch_1")
-            url = f"http://{STORAGE_HOST}:{front.port}/bucket/file.json?X-Amz-Signature=abc"
-            with pytest.raises(APIConnectionError) as forward_refused:
-                await px.files.read(url)
+    async with (
+        ForwardProxy(f"{PROXY_USER}:other-password", hosts=NAMES) as guarded,
+        _through(guarded.port, fake, front, tls, max_retries=2) as px,
+    ):
+        with pytest.raises(APIConnectionError) as tunnel_refused:
+            await px.batches.retrieve("batch_1")
+        url = f"http://{STORAGE_HOST}:{front.port}/bucket/file.json?X-Amz-Signature=abc"
+        with pytest.raises(APIConnectionError) as forward_refused:
+            await px.files.read(url)
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]
