@@ -2,7 +2,8 @@
 
 The client is created in ``cleanup_ctx`` (inside the server's loop, once) and closed
 when the app shuts down. ``/batches.jsonl`` streams every batch as JSON lines while
-it pages through the API, so the response starts at once and memory stays flat.
+it pages through the API, so the response starts at once and memory stays flat; a
+client that hangs up midway stops the paging and is logged at INFO, not as an error.
 
 Run it (against the fake, with ``python -m packagex_async serve-fake`` elsewhere):
 
@@ -12,6 +13,7 @@ Run it (against the fake, with ``python -m packagex_async serve-fake`` elsewhere
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import orjson
@@ -20,6 +22,7 @@ from aiohttp import web
 from packagex_async import NotFoundError, PackageX, PackageXValueError, to_json
 
 CLIENT = web.AppKey("packagex", PackageX)
+logger = logging.getLogger("aiohttp_app")
 
 
 async def packagex_client(app: web.Application) -> AsyncIterator[None]:
@@ -45,10 +48,15 @@ async def stream_batches(request: web.Request) -> web.StreamResponse:
         ) from None
     response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
     await response.prepare(request)
-    async with batches:
-        async for batch in batches:
-            await response.write(to_json(batch) + b"\n")
-    await response.write_eof()
+    try:
+        async with batches:  # leaving it cancels the page requests still in flight
+            async for batch in batches:
+                await response.write(to_json(batch) + b"\n")
+        await response.write_eof()
+    except ConnectionResetError:  # aiohttp's ClientConnectionResetError is one
+        # The client went away mid-stream (closed a tab, a timeout of its own): normal
+        # for a long answer, so no ERROR and no traceback, and no more pages fetched.
+        logger.info("a client left %s before the end", request.path)
     return response
 
 

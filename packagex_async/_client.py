@@ -9,6 +9,7 @@ pacing and 429 pause, with its own timeout, retries and size cap.
 from __future__ import annotations
 
 import os
+import ssl as ssl_module
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ import aiohttp
 
 from ._files import Files
 from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
+from ._network import Network
+from ._params import check_flag, wrong_value
 from ._session import SharedSession
 from ._settings import (
     API_KEY_ENV_VAR,
@@ -45,6 +48,12 @@ class PackageX:
     ``connection_limit`` caps its open connections (for the session it creates).
     ``max_response_bytes`` caps the size of one API answer, measured after
     decompression; a larger one raises ``ResponseTooLargeError``.
+
+    ``proxy`` (``"http://user:pass@proxy:3128"``) is used for every request; without
+    it, ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` are honoured unless
+    ``trust_env=False`` (``~/.netrc`` is never read). ``ssl`` is the
+    ``ssl.SSLContext`` to verify servers with (a corporate CA bundle). Presigned file
+    downloads use the same settings. A borrowed ``session`` is used as is.
     """
 
     files: Files
@@ -64,6 +73,9 @@ class PackageX:
         rate_limit: float | None = None,
         connection_limit: int = 100,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        proxy: str | None = None,
+        trust_env: bool = True,
+        ssl: ssl_module.SSLContext | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
         settings = Settings.checked(
@@ -79,13 +91,17 @@ class PackageX:
             max_response_bytes=max_response_bytes,
         )
         shared = SharedSession(
-            session, connection_limit=settings.connection_limit, api_headers=_headers(key)
+            session,
+            connection_limit=settings.connection_limit,
+            api_headers=_headers(key),
+            network=_network(session, proxy, trust_env, ssl),
         )
         self._wire(key, settings, shared, Pacer(settings.rate_limit))
 
     def _wire(self, key: str, settings: Settings, shared: SharedSession, pacer: Pacer) -> None:
         """Build the pipeline and resources for ``settings`` on a shared session and pacer."""
-        redactor = Redactor([key])
+        network = shared.network
+        redactor = Redactor([key, *network.secrets])
         pipeline = Pipeline(
             get_session=shared.get,
             policy=RetryPolicy(
@@ -93,6 +109,7 @@ class PackageX:
             ),
             pacer=pacer,
             max_response_bytes=settings.max_response_bytes,
+            proxy_for=network.proxy_for if network.routes else None,
         )
         api = Api(
             pipeline,
@@ -204,6 +221,23 @@ class PackageX:
     @property
     def max_response_bytes(self) -> int:
         return self._settings.max_response_bytes
+
+
+def _network(
+    session: aiohttp.ClientSession | None,
+    proxy: str | None,
+    trust_env: bool,
+    ssl: ssl_module.SSLContext | None,
+) -> Network:
+    """The client's proxies and TLS trust; a borrowed session keeps its own."""
+    check_flag("trust_env", trust_env)
+    if session is not None and (proxy is not None or ssl is not None):
+        wrong_value(
+            "proxy= and ssl= configure the session PackageX creates; a session you pass "
+            "is used as is: give it its own (ClientSession(trust_env=...), "
+            "TCPConnector(ssl=...)) or leave session= out"
+        )
+    return Network(proxy=proxy, trust_env=trust_env and session is None, ssl=ssl)
 
 
 def _headers(api_key: str) -> dict[str, str]:

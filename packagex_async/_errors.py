@@ -76,6 +76,14 @@ class PackageXError(Exception):
     job may or may not exist, and this says how to find it. ``str()`` includes it."""
     _resumable = True
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as class, ``args`` and attributes, without calling ``__init__`` again.
+
+        The default (``cls(*args)``) fails for every class with keyword-only
+        arguments, which broke errors raised in a ``ProcessPoolExecutor`` worker.
+        """
+        return (_restore, (type(self), self.args), self.__dict__)
+
     def at_page(self, page: int) -> None:
         """Record that this error stopped a listing at ``page``."""
         self.page = page
@@ -252,6 +260,11 @@ class JobFailedError(PackageXError):
     def __init__(self, message: str, *, job: JobModel) -> None:
         super().__init__(message)
         self.job: JobModel = job
+
+
+def _restore(cls: type[PackageXError], args: tuple[Any, ...]) -> PackageXError:
+    """An unpickled error: ``args`` set as ``BaseException`` does, attributes set after."""
+    return cls.__new__(cls, *args)
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

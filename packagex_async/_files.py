@@ -55,6 +55,7 @@ class Files:
     async def read(self, url: str, *, on_progress: ProgressCallback | None = None) -> bytes:
         """The whole file, in memory."""
         request = self._request(url)
+        del url  # its signature must not sit in this frame's locals (Request hides it)
         check_callback("on_progress", on_progress)
 
         async def read(request: Request, response: aiohttp.ClientResponse) -> bytes:
@@ -67,6 +68,7 @@ class Files:
     ) -> AsyncIterator[bytes]:
         """The file as it arrives, chunk by chunk (arguments are checked at the call)."""
         request = self._request(url)
+        del url  # its signature must not sit in this frame's locals (Request hides it)
         check_callback("on_progress", on_progress)
         return self._stream(request, on_progress)
 
@@ -75,6 +77,7 @@ class Files:
     ) -> Download:
         """Stream the file to ``path`` atomically; an existing file is replaced at the end."""
         request = self._request(url)
+        del url  # its signature must not sit in this frame's locals (Request hides it)
         target = check_path("path", path)
         check_callback("on_progress", on_progress)
         partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
@@ -116,6 +119,7 @@ class Files:
             failure = rejected.failure
         finally:
             response.close()
+        del response  # its repr holds the signed URL; tracebacks with locals show it
         if failure is not None:
             failure.raise_error()  # nothing of the library is chained
 

@@ -3,7 +3,7 @@
 The aiohttp sessions are created lazily, inside the running loop, on the first
 request, so a client can be built at import time or outside any loop. A session
 passed in is borrowed: used as is, for API and storage requests alike, and never
-closed here.
+closed here (its own ``trust_env``, proxy and TLS settings apply, not ``Network``'s).
 
 A client that makes its own sessions makes two on one connection pool: one for the
 API, which carries the key and the other API headers as its defaults (aiohttp then
@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from ssl import SSLContext
 
 import aiohttp
 
+from ._network import Network
 from ._params import wrong_type
 
 __all__ = ["SharedSession"]
@@ -34,6 +36,7 @@ class SharedSession:
         *,
         connection_limit: int,
         api_headers: Mapping[str, str],
+        network: Network,
     ) -> None:
         if session is not None and not isinstance(session, aiohttp.ClientSession):
             wrong_type(f"session must be an aiohttp.ClientSession, got {session!r}")
@@ -42,13 +45,20 @@ class SharedSession:
         self._owned = session is None
         self._connection_limit = connection_limit
         self._api_headers = dict(api_headers)
+        self.network = network
         self._loop: asyncio.AbstractEventLoop | None = None
         self.closed = False
 
     @property
     def carries_api_headers(self) -> bool:
-        """Whether the API session sends the API headers itself (a borrowed one does not)."""
-        return self._owned
+        """Whether the API session sends the API headers itself.
+
+        A borrowed one does not, nor one whose requests may go through a proxy:
+        aiohttp copies a session's default headers into the ``CONNECT`` request it
+        sends the proxy in clear text, key included; a request's own headers travel
+        inside the tunnel only.
+        """
+        return self._owned and not self.network.routes
 
     def get(self, storage: bool = False) -> aiohttp.ClientSession:
         """The session for this request, created on first use inside the running loop.
@@ -60,7 +70,9 @@ class SharedSession:
         loop = asyncio.get_running_loop()
         if self._session is None:
             self._session, self._storage_session = _new_sessions(
-                self._connection_limit, self._api_headers
+                self._connection_limit,
+                self._api_headers if self.carries_api_headers else {},
+                self.network.ssl,
             )
             self._loop = loop
         elif self._loop is not None and self._loop is not loop:
@@ -84,7 +96,7 @@ class SharedSession:
 
 
 def _new_sessions(
-    connection_limit: int, api_headers: Mapping[str, str]
+    connection_limit: int, api_headers: Mapping[str, str], ssl: SSLContext | None
 ) -> tuple[aiohttp.ClientSession, aiohttp.ClientSession]:
     """The API session (with the key) and the storage session (without), on one pool.
 
@@ -93,8 +105,10 @@ def _new_sessions(
     attempts ``max_retries`` promises. ``_retry_connection`` is the session's switch
     for that (private, but listed in ``ClientSession.ATTRS``); ``tests/hostile``
     counts the requests a server receives, so a change in aiohttp shows up there.
+    Both keep aiohttp's ``trust_env=False``: proxies come from ``Network`` per request,
+    and ``~/.netrc`` is never read (``_network`` says why).
     """
-    connector = aiohttp.TCPConnector(limit=connection_limit)
+    connector = aiohttp.TCPConnector(limit=connection_limit, ssl=True if ssl is None else ssl)
     api = aiohttp.ClientSession(connector=connector, headers=api_headers)
     storage = aiohttp.ClientSession(connector=connector, connector_owner=False)
     for session in (api, storage):

@@ -20,6 +20,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from ._http._redact import shown_url
+
 __all__ = [
     "Batch",
     "BatchAction",
@@ -124,8 +126,19 @@ class SortDirection(_StrEnum):
 
 
 def _wire(name: str) -> Any:
-    """An optional field whose JSON key is ``name`` (a leading-underscore URL key)."""
-    return attrs.field(default=None, metadata={"json": name})
+    """An optional presigned-URL field whose JSON key is ``name`` (a leading underscore).
+
+    Its ``repr`` shows scheme, host and path only: the query string is the URL's
+    signature, a credential, and reprs end up in logs and error trackers' frame locals.
+    """
+    return attrs.field(default=None, metadata={"json": name}, repr=_url_repr)
+
+
+def _url_repr(url: str | None) -> str:
+    """``'https://host/path?[redacted]'``: the presigned URL without its signature."""
+    if not isinstance(url, str):
+        return repr(url)
+    return repr(shown_url(url))
 
 
 @attrs.define

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-import types
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, TypeVar
 
 import pytest
-from aiohttp import ClientResponse
 from aioresponses import aioresponses
 from hypothesis import settings
 from yarl import URL
@@ -17,6 +15,7 @@ from yarl import URL
 from packagex_async import PackageX
 from packagex_async._http._clock import Clock, RecordingClock, set_clock
 from packagex_async.testing import set_testing
+from packagex_async.testing._mock import compat_response_class
 
 from .builders import API, KEY
 
@@ -29,19 +28,11 @@ settings.register_profile("packagex_async", deadline=None)
 settings.load_profile("packagex_async")
 
 
-class _CompatResponse(ClientResponse):
-    """aioresponses 0.7.9 builds responses without the ``stream_writer`` aiohttp 3.14 needs."""
-
-    def __init__(self, method: str, url: URL, **kwargs: Any) -> None:
-        kwargs.setdefault("stream_writer", types.SimpleNamespace(output_size=0))
-        super().__init__(method, url, **kwargs)
-
-
 class MockAPI(aioresponses):
     """aioresponses with the compatibility response class and request lookups."""
 
     def add(self, url: Any, method: str = "GET", **kwargs: Any) -> None:  # type: ignore[override]
-        kwargs.setdefault("response_class", _CompatResponse)
+        kwargs.setdefault("response_class", compat_response_class())
         if isinstance(url, str) and not url.startswith("http"):
             url = re.compile(re.escape(API + url) + r"(\?.*)?$")
         super().add(url, method, **kwargs)

@@ -5,9 +5,9 @@ Lowest precedence first:
 1. built-in defaults;
 2. a profile from ``$XDG_CONFIG_HOME/packagex/config.toml`` (``~/.config/...``):
    each top-level table is a profile named after it (``[default]``, ``[sandbox]``),
-   with the keys ``base_url``, ``api_key`` or ``api_key_file``, ``timeout`` and
-   ``max_retries``; chosen by ``--profile NAME`` or ``PX_PROFILE``, else
-   ``default`` if the file has one;
+   with the keys ``base_url``, ``api_key`` or ``api_key_file``, ``timeout``,
+   ``max_retries``, ``proxy`` and ``ca_bundle``; chosen by ``--profile NAME`` or
+   ``PX_PROFILE``, else ``default`` if the file has one;
 3. the environment: ``PX_API_KEY``, ``PX_BASE_URL``;
 4. flags.
 
@@ -41,7 +41,15 @@ else:  # pragma: no cover - 3.10
 __all__ = ["PROFILE_ENV_VAR", "Setting", "Settings", "config_path", "resolve"]
 
 PROFILE_ENV_VAR = "PX_PROFILE"
-PROFILE_KEYS = ("base_url", "api_key", "api_key_file", "timeout", "max_retries")
+PROFILE_KEYS = (
+    "base_url",
+    "api_key",
+    "api_key_file",
+    "timeout",
+    "max_retries",
+    "proxy",
+    "ca_bundle",
+)
 DEFAULTS: dict[str, Any] = {"base_url": DEFAULT_BASE_URL, "timeout": 60.0, "max_retries": 2}
 
 
@@ -58,11 +66,18 @@ class Settings:
     """The effective settings of one command."""
 
     base_url: Setting
-    api_key: Setting | None
+    api_key: Setting | None = attrs.field(repr=lambda key: _hidden(key))
     timeout: Setting
     max_retries: Setting
     profile: str | None
     path: Path
+    proxy: Setting | None = attrs.field(default=None, repr=lambda proxy: _hidden(proxy))
+    ca_bundle: Setting | None = None
+
+
+def _hidden(setting: Setting | None) -> str:
+    """A secret setting's repr: where it came from, never its value."""
+    return "None" if setting is None else f"Setting(value='[redacted]', source={setting.source!r})"
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -89,7 +104,15 @@ def resolve(args: argparse.Namespace, err: TextIO) -> Settings:
         if given is not None:
             values[field] = Setting(given, f"flag --{option.replace('_', '-')}")
     key = _key_from_flags(args, err) or key
-    return Settings(values["base_url"], key, values["timeout"], values["max_retries"], name, path)
+    network = {
+        field: Setting(given, f"flag --{field.replace('_', '-')}")
+        if (given := getattr(args, field, None)) is not None
+        else values.get(field)
+        for field in ("proxy", "ca_bundle")
+    }
+    return Settings(
+        values["base_url"], key, values["timeout"], values["max_retries"], name, path, **network
+    )
 
 
 def _profile(path: Path, wanted: str | None, err: TextIO) -> tuple[str | None, dict[str, Any]]:

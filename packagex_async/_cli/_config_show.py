@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from .._http import Redactor
 from ._config import Setting, resolve
 from ._exits import OK
 from ._streams import Streams
@@ -22,6 +23,8 @@ async def config_show_command(args: argparse.Namespace, io: Streams) -> int:
         "api_key": _shown(settings.api_key, secret=True),
         "timeout": _shown(settings.timeout),
         "max_retries": _shown(settings.max_retries),
+        "proxy": _shown(settings.proxy, proxy=True),
+        "ca_bundle": _shown(settings.ca_bundle),
     }
     if args.format == "table":
         width = max(len(name) for name in rows)
@@ -35,10 +38,14 @@ async def config_show_command(args: argparse.Namespace, io: Streams) -> int:
     return OK
 
 
-def _shown(setting: Setting | None, *, secret: bool = False) -> tuple[str, str]:
+def _shown(
+    setting: Setting | None, *, secret: bool = False, proxy: bool = False
+) -> tuple[str, str]:
     if setting is None:
         return "-", "not set"
     value = mask(str(setting.value)) if secret else str(setting.value)
+    if proxy:  # a proxy URL's user:password@ is a secret too
+        value = Redactor().text(value)
     return value, setting.source
 
 

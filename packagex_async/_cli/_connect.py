@@ -9,11 +9,13 @@ name where the key or the URL came from.
 from __future__ import annotations
 
 import argparse
+import os
+import ssl
 from typing import TYPE_CHECKING, TextIO
 
 from .._settings import API_KEY_ENV_VAR
-from ._config import resolve
-from ._exits import AUTH, CLIError
+from ._config import Setting, resolve
+from ._exits import AUTH, USAGE, CLIError
 
 if TYPE_CHECKING:
     from .._client import PackageX
@@ -38,4 +40,18 @@ def connect(args: argparse.Namespace, err: TextIO) -> PackageX:
         base_url=settings.base_url.value,
         timeout=settings.timeout.value,
         max_retries=settings.max_retries.value,
+        proxy=None if settings.proxy is None else settings.proxy.value,
+        ssl=None if settings.ca_bundle is None else _trusting(settings.ca_bundle),
     )
+
+
+def _trusting(ca_bundle: Setting) -> ssl.SSLContext:
+    """The default TLS checks, with the CA certificates of ``ca_bundle`` trusted instead."""
+    path = os.path.expanduser(str(ca_bundle.value))
+    try:
+        return ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise CLIError(
+            f"cannot use the CA bundle {path} (from {ca_bundle.source}): {reason}", USAGE
+        ) from None

@@ -82,7 +82,8 @@ def _shared_options(*, suppress: bool) -> Parser:
         return argparse.SUPPRESS if suppress else value
 
     options = Parser(add_help=False)
-    _connection_options(options.add_argument_group("connection"), default)
+    _connection_options(connection := options.add_argument_group("connection"), default)
+    _network_options(connection, default)
     _output_options(options.add_argument_group("output"), default)
     return options
 
@@ -122,6 +123,22 @@ def _connection_options(group: argparse._ArgumentGroup, default: Default) -> Non
         metavar="SECONDS",
         default=default(None),
         help="give up on an unanswered request after this long (default: 60)",
+    )
+
+
+def _network_options(group: argparse._ArgumentGroup, default: Default) -> None:
+    group.add_argument(
+        "--proxy",
+        metavar="URL",
+        default=default(None),
+        help="send requests through this proxy, http://[user:pass@]host:port "
+        "(default: HTTPS_PROXY / HTTP_PROXY, NO_PROXY honoured)",
+    )
+    group.add_argument(
+        "--ca-bundle",
+        metavar="PATH",
+        default=default(None),
+        help="trust the CA certificates in this PEM file (a corporate proxy's CA)",
     )
 
 

@@ -69,6 +69,8 @@ def from_exception(request: Request, exc: BaseException, *, reading: bool = Fals
             f"{request.label} took longer than the {request.timeout_seconds:g}s timeout"
         )
         return Failure(error, Reach.UNKNOWN)
+    if isinstance(exc, aiohttp.ClientHttpProxyError):  # the proxy refused the tunnel
+        return Failure(_proxy_refused(request, exc.status), Reach.FINAL)
     if isinstance(exc, _FINAL_CLIENT_ERRORS):
         return Failure(APIConnectionError(f"{request.label} failed: {detail}"), Reach.FINAL)
     if isinstance(exc, aiohttp.ClientConnectorError):
@@ -77,9 +79,24 @@ def from_exception(request: Request, exc: BaseException, *, reading: bool = Fals
     if isinstance(exc, aiohttp.ClientError):
         return Failure(APIConnectionError(f"{request.label} failed: {detail}"), Reach.UNKNOWN)
     # Anything else from inside the HTTP library (a ValueError from a URL it could
-    # not parse, say) is still a failure of this request, never a raw exception.
-    error = APIConnectionError(f"{request.label} failed in the HTTP client: {detail}")
-    return Failure(error, Reach.FINAL)
+    # not parse, a TypeError from a mock built for another aiohttp) is a failure of
+    # this request, never a raw exception, and never retried: it is no network fault.
+    return Failure(APIConnectionError(_unexpected(request, exc, detail)), Reach.FINAL)
+
+
+def _unexpected(request: Request, exc: BaseException, detail: str) -> str:
+    kind = type(exc)
+    name = (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+    text = detail.partition(": ")[2] or "(no message)"
+    return (
+        f"{request.label} failed inside the HTTP library (aiohttp {aiohttp.__version__}) with "
+        f"an unexpected {name}: {text}; not a network failure, so not retried (a bug, or a "
+        "mock made for another aiohttp version)"
+    )
 
 
 def _connect_detail(exc: aiohttp.ClientConnectorError) -> str:
@@ -100,6 +117,8 @@ def from_status(request: Request, status: int, headers: Mapping[str, str], body:
     """The failure behind an answer with a status that is not a success."""
     if 300 <= status < 400:
         return Failure(_redirect_error(request, status, headers), Reach.FINAL, status)
+    if status == 407:  # from a proxy forwarding plain http: the host never saw it
+        return Failure(_proxy_refused(request, status), Reach.FINAL, status)
     retry_after = parse_retry_after(headers.get("Retry-After"))
     if request.storage:
         error: PackageXError = storage_error_class(status)(
@@ -130,6 +149,12 @@ def too_large(request: Request, status: int, limit: int) -> Failure:
         limit=limit,
     )
     return Failure(error, Reach.FINAL, status)
+
+
+def _proxy_refused(request: Request, status: int) -> APIConnectionError:
+    """A proxy's refusal, 407 above all, which no retry can fix."""
+    hint = ": check the user and password of proxy= or HTTP(S)_PROXY" if status == 407 else ""
+    return APIConnectionError(f"{request.label}: the proxy refused it with HTTP {status}{hint}")
 
 
 def _redirect_error(request: Request, status: int, headers: Mapping[str, str]) -> PackageXError:

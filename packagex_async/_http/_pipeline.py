@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 import orjson
+import yarl
 
 from .._errors import RateLimitError
 from ._failures import from_exception, from_status, garbled, too_large
@@ -47,6 +48,9 @@ ERROR_BODY_LIMIT = 64 * 1024
 
 _MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
+
+ProxyFor = Callable[[yarl.URL], "yarl.URL | None"]
+"""The proxy for a request's URL, or ``None`` to connect directly."""
 
 
 class Rejected(Exception):
@@ -72,8 +76,11 @@ class Pipeline:
         policy: RetryPolicy,
         pacer: Pacer,
         max_response_bytes: int,
+        proxy_for: ProxyFor | None = None,
     ) -> None:
+        """``proxy_for``: the proxy of each request's URL; ``None`` when none is ever used."""
         self._get_session = get_session
+        self._proxy_for = proxy_for
         self._policy = policy
         self._pacer = pacer
         self._max_response_bytes = max_response_bytes
@@ -95,6 +102,7 @@ class Pipeline:
         coroutine layer is created for each request and resumed each time it waits.
         """
         number = 0
+        response: aiohttp.ClientResponse | None
         while True:
             number += 1
             session = self._get_session(request.storage)  # a closed client raises here, as is
@@ -103,7 +111,7 @@ class Pipeline:
             debug = logger.isEnabledFor(logging.DEBUG)
             started = time.perf_counter() if debug else 0.0
             try:
-                response = await _request(session, request)
+                response = await _request(session, request, self._proxy_for)
             except Exception as exc:
                 failure = from_exception(request, exc)
                 if debug:
@@ -122,6 +130,7 @@ class Pipeline:
                 finally:
                     if result is not response and not response.closed:  # a stream stays open
                         response.close()
+            response = None  # its repr holds the URL: not a local of the frame that raises
             await self._wait_or_raise(request, failure, number)
 
     async def _status_failure(self, request: Request, response: aiohttp.ClientResponse) -> Failure:
@@ -179,7 +188,9 @@ class Pipeline:
         )
 
 
-def _request(session: aiohttp.ClientSession, request: Request) -> Awaitable[aiohttp.ClientResponse]:
+def _request(
+    session: aiohttp.ClientSession, request: Request, proxy_for: ProxyFor | None
+) -> Awaitable[aiohttp.ClientResponse]:
     """The session's request for ``request``, not yet sent (awaiting it sends it)."""
     return session.request(
         request.method,
@@ -190,6 +201,7 @@ def _request(session: aiohttp.ClientSession, request: Request) -> Awaitable[aioh
         allow_redirects=request.storage,
         max_redirects=_MAX_REDIRECTS,
         raise_for_status=False,  # a borrowed session may say otherwise
+        proxy=None if proxy_for is None else proxy_for(request.url),
     )
 
 

@@ -1,7 +1,8 @@
 """The only place where text about a request is made fit to leave the SDK.
 
 Every exception message, log line and CLI line about a request is built from what
-this module returns. Two kinds of secret can reach such text:
+this module returns (a proxy URL's ``user:password@`` is masked too). Two kinds of
+secret can reach such text:
 
 - the API key, which a server may echo back in an error body or message;
 - the signature of a presigned storage URL, which lives in its query string and which
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["MASK", "Redactor", "where"]
+__all__ = ["MASK", "Redactor", "SecretURL", "shown_url", "where"]
 
 MASK = "[redacted]"
 
@@ -29,6 +30,8 @@ _MIN_SECRET = 6
 """Shorter values (``300``, ``true``) are too common to scrub without mangling text."""
 
 _URL_QUERY = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s?#'\"<>]*)\?[^\s#'\"<>]*")
+_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://)[^\s/?#@'\"<>]+@")
+"""``user:password@`` in a URL (a proxy's, say)."""
 _CREDENTIAL = re.compile(
     r"(?i)\b((?:x-(?:amz|goog|px)-)?(?:signature|sig|credential|security-token|token|secret"
     r"|password|passwd|api[-_]?key|access[-_]?key|key-pair-id|policy|px-api-key)"
@@ -50,6 +53,24 @@ def where(url: object) -> str:
     if not parts.scheme or not host:
         return "(an unreadable URL)"
     return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def shown_url(url: str) -> str:
+    """A presigned URL as a repr may show it: ``https://host/path?[redacted]``."""
+    return where(url) + (f"?{MASK}" if "?" in url else "")
+
+
+class SecretURL(str):
+    """A presigned URL (the same ``str``) whose ``repr`` hides its query, the signature.
+
+    The SDK keeps such URLs in this form in its own frames, because error trackers and
+    ``traceback.TracebackException(capture_locals=True)`` record every local's repr.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(shown_url(self))
 
 
 class Redactor:
@@ -74,6 +95,7 @@ class Redactor:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
         text = _URL_QUERY.sub(rf"\1?{MASK}", text)
+        text = _USERINFO.sub(rf"\1{MASK}@", text)
         return _CREDENTIAL.sub(rf"\1{MASK}", text)
 
     def value(self, value: Any) -> Any:

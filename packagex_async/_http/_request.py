@@ -46,6 +46,13 @@ class Request:
     fast: FastRead | None = None
     """For an API read: the body reader to try before the usual one (``Pipeline.json``)."""
 
+    def __repr__(self) -> str:
+        """``<Request GET /v1/batches?page=2>``: never the headers (the key) nor a signature.
+
+        Error trackers and ``capture_locals`` tracebacks record every frame's locals.
+        """
+        return f"<Request {self.label}>"
+
     @property
     def label(self) -> str:
         """``GET /v1/batches?page=2`` for the API; for storage, host and path only.

@@ -26,6 +26,7 @@ from .._errors import (
 )
 from .._files import Download, Files, ProgressCallback, presigned_url_problem
 from .._http import Api, where
+from .._http._redact import SecretURL
 from .._params import check_callback, check_path, check_seconds, id_segment
 from .._rowstream import csv_rows, json_rows
 from .._waiting import HasStatus, wait_until_final
@@ -189,7 +190,8 @@ class JobResource(Resource[J], Generic[J, F]):
 
         return rows()
 
-    async def _file_url(self, job_id: str, file: str) -> str:
+    async def _file_url(self, job_id: str, file: str) -> SecretURL:
+        """The job's fresh presigned URL for ``file``, as a ``SecretURL`` (repr hides it)."""
         spec = self.spec.file(file)
         job = await self._retrieve(job_id, {spec.flag: "true"})
         url = getattr(job, spec.attribute)
@@ -197,6 +199,7 @@ class JobResource(Resource[J], Generic[J, F]):
             raise FileNotAvailableError(
                 f"{job_id} has no {file} file (status: {job.status}): {spec.exists_when}"
             )
+        url = SecretURL(url)
         problem = presigned_url_problem(url)
         if problem is not None:
             raise APIResponseValidationError(
@@ -204,7 +207,7 @@ class JobResource(Resource[J], Generic[J, F]):
                 f"{problem}",
                 status=200,
             )
-        return str(url)
+        return url
 
 
 async def _json_objects(chunks: AsyncIterator[bytes]) -> AsyncIterator[JSONRow]:

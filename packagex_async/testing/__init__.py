@@ -53,6 +53,10 @@ until ``fake.release(route, page=...)``:
 ``FakePackageX(sock=...)`` serves the API on a socket you bound (port 0, then read the
 port back), for a URL known before the fake starts.
 
+``mock_packagex()`` is the other way to test code that uses the SDK: no server at
+all, PackageX answers served from models by aioresponses (``_mock`` says when to use
+which). The ``packagex_mock`` fixture yields one.
+
 ``set_testing(True)`` makes the SDK's retry waits zero seconds (attempts still
 happen and count), so users' tests of failure paths run fast; it is the SDK's one
 hook here, the fake itself never imports the SDK.
@@ -63,6 +67,7 @@ from __future__ import annotations
 from .._http import set_testing
 from ._clock import Clock
 from ._faults import FAULT_KINDS, ROUTES, Faults
+from ._mock import MockJobs, MockPackageX, make_batch, make_export, mock_packagex
 from ._recording import RecordedRequest
 from ._serve import serve
 from ._server import DEFAULT_API_KEY, FakePackageX
@@ -74,7 +79,12 @@ __all__ = [
     "Clock",
     "FakePackageX",
     "Faults",
+    "MockJobs",
+    "MockPackageX",
     "RecordedRequest",
+    "make_batch",
+    "make_export",
+    "mock_packagex",
     "serve",
     "set_testing",
 ]

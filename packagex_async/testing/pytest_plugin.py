@@ -1,4 +1,7 @@
-"""pytest plugin (entry point ``pytest11``): the ``packagex_fake`` fixture.
+"""pytest plugin (entry point ``pytest11``): the ``packagex_fake`` and ``packagex_mock`` fixtures.
+
+``packagex_mock`` yields ``mock_packagex()`` (aioresponses, imported only when a test
+uses the fixture) for the production base URL.
 
 The fixture yields a started ``FakePackageX()`` and closes it after the test. With
 pytest-asyncio installed it is a ``pytest_asyncio.fixture`` (works in strict and auto
@@ -11,15 +14,15 @@ that never use the fixture do not pay for aiohttp.web.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
-    from . import FakePackageX
+    from . import FakePackageX, MockPackageX
 
-__all__ = ["packagex_fake"]
+__all__ = ["packagex_fake", "packagex_mock"]
 
 
 async def _started_fake() -> AsyncIterator[FakePackageX]:
@@ -38,3 +41,12 @@ if importlib.util.find_spec("pytest_asyncio") is not None:
     packagex_fake = pytest_asyncio.fixture(_started_fake, name="packagex_fake")
 else:  # pragma: no cover - exercised only without pytest-asyncio
     packagex_fake = pytest.fixture(_started_fake, name="packagex_fake")
+
+
+@pytest.fixture(name="packagex_mock")
+def packagex_mock() -> Iterator[MockPackageX]:
+    """``mock_packagex()`` for the test: add models to ``batches`` / ``exports``."""
+    from . import mock_packagex
+
+    with mock_packagex() as api:
+        yield api

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yarl
 
 from packagex_async.testing import FakePackageX
 
-from .conftest import Result
+from ..proxying import ForwardProxy, TLSFront, self_signed
+from .conftest import FakeThread, Result
 
 Cli = Callable[..., Result]
 
@@ -151,3 +153,64 @@ def test_a_refused_connection_names_the_base_url_and_its_source(
 
     assert result.code == 1
     assert "is http://127.0.0.1:9 right? it came from flag --base-url" in result.err
+
+
+@pytest.fixture
+def tls_proxy(served: FakeThread, tmp_path: Path) -> Iterator[tuple[str, ForwardProxy, Path]]:
+    """The fake behind a TLS front named api.packagex.test, which only the proxy resolves.
+
+    Both run on the fake's loop (the CLI runs its own); yields the base URL, the proxy
+    and the CA file that trusts the front.
+    """
+    pytest.importorskip("cryptography")
+    server, ca_file = self_signed(tmp_path, "api.packagex.test")
+    front = TLSFront(server, yarl.URL(served.fake.url).port or 0)
+    proxy = ForwardProxy(hosts={"api.packagex.test": "127.0.0.1"})
+    served._run(front.__aenter__())
+    served._run(proxy.__aenter__())
+    yield f"https://api.packagex.test:{front.port}", proxy, ca_file
+    served._run(proxy.__aexit__(None, None, None))
+    served._run(front.__aexit__(None, None, None))
+
+
+def test_proxy_and_ca_bundle_flags_reach_the_api_through_a_tunnel(
+    cli: Cli,
+    config_home: Path,
+    tls_proxy: tuple[str, ForwardProxy, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    base_url, proxy, ca_file = tls_proxy
+    direct = cli("batches", "list", "--limit", "1")
+    flags = ("--base-url", base_url, "--proxy", proxy.url, "--ca-bundle", str(ca_file))
+    proxied = cli("batches", "list", "--limit", "1", *flags, base_url=False)
+    untrusted = cli("batches", "list", "--limit", "1", *flags[:4], base_url=False)
+
+    assert direct.code == proxied.code == 0, proxied.err
+    assert proxied.out == direct.out
+    assert proxy.tunnels == [base_url.removeprefix("https://")] * 2
+    assert untrusted.code != 0
+    assert "certificate" in untrusted.err.lower()
+
+
+def test_proxy_and_ca_bundle_come_from_a_profile_and_show_without_credentials(
+    cli: Cli, config_home: Path
+) -> None:
+    bundle = config_home.parent / "corporate-ca.pem"
+    write_config(
+        config_home,
+        f'[default]\nproxy = "http://alice:pr0xy-pw-77@proxy.corp:3128"\nca_bundle = "{bundle}"\n',
+    )
+
+    shown = json.loads(cli("config", "show", "--format", "json").out)
+    flagged = json.loads(cli("config", "show", "--format", "json", "--proxy", "http://p:1").out)
+    missing = cli("batches", "list")
+
+    assert shown["proxy"]["value"] == "http://[redacted]@proxy.corp:3128"
+    assert shown["proxy"]["source"].startswith("profile default (")
+    assert shown["ca_bundle"]["value"] == str(bundle)
+    assert flagged["proxy"] == {"value": "http://p:1", "source": "flag --proxy"}
+    assert missing.code == 2
+    assert f"cannot use the CA bundle {bundle} (from profile default" in missing.err
+    assert "pr0xy-pw-77" not in missing.err

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
+import socket
+import struct
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +15,7 @@ from types import ModuleType
 import aiohttp
 import orjson
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from packagex_async import PackageX
@@ -117,3 +121,34 @@ async def test_aiohttp_app_answers_a_bad_status_with_400_json(fake: FakePackageX
     assert answer.content_type == "application/json"
     assert "status must be one of" in body["error"]
     assert [r for r in fake.requests if r.route == "list_batches"] == []
+
+
+async def test_aiohttp_app_lets_a_client_leave_a_stream_without_an_error_log(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client that hangs up mid-stream is normal: no ERROR, and the paging stops."""
+    caplog.set_level(logging.DEBUG)
+    async with FakePackageX(batches=1000, seed=9) as fake:
+        monkeypatch.setenv("PX_API_KEY", fake.api_key)
+        monkeypatch.setenv("PX_BASE_URL", fake.url)
+        runner = web.AppRunner(load("aiohttp_app").make_app())
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        fake.hold("list_batches", page=2)
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET /batches.jsonl HTTP/1.1\r\nHost: app\r\n\r\n")
+            await reader.readuntil(b'"id"')  # the stream has begun
+            await fake.until_received("list_batches", 2)
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()  # gone, with a reset
+        finally:
+            fake.release("list_batches", page=2)
+            await runner.cleanup()  # waits for the handler to finish
+        pages = len([r for r in fake.requests if r.route == "list_batches"])
+
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert pages < 40  # 1000 batches in pages of 25: it stopped, not streamed to no one

@@ -24,7 +24,12 @@ def test_public_names() -> None:
         "Clock",
         "FakePackageX",
         "Faults",
+        "MockJobs",
+        "MockPackageX",
         "RecordedRequest",
+        "make_batch",
+        "make_export",
+        "mock_packagex",
         "serve",
         "set_testing",
     ]

@@ -1,0 +1,339 @@
+"""``mock_packagex()``: PackageX answers from models, on aioresponses, for unit tests.
+
+aioresponses patches ``ClientSession._request``, so no socket is opened: quick and
+in-process, good for testing *your* code's handling of batches and exports. It
+bypasses aiohttp's transport (no retries on the wire, no timeouts, no middlewares),
+so transport behaviour is the job of ``FakePackageX``, a real loopback server.
+
+aioresponses 0.7.9 (the latest) builds its responses in a way aiohttp 3.14 refuses
+(``ClientResponse.__init__()`` gained a required ``stream_writer``; upstream issue
+pnuckowski/aioresponses#289). ``CompatResponse`` supplies it, only when the installed
+aiohttp asks for it, and every route added through the object ``mock_packagex()``
+yields, or through its ``aioresponses`` attribute, uses it.
+
+aioresponses is imported only when ``mock_packagex()`` is called: install it with the
+``mock`` extra (``pip install "packagex_async[mock]"``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import functools
+import inspect
+import itertools
+import re
+import types
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import aiohttp
+import attrs
+import orjson
+import yarl
+
+from .._errors import PackageXTypeError, PackageXValueError
+from .._specs import BATCHES, EXPORTS, ResourceSpec
+from ..models import (
+    Batch,
+    BatchAction,
+    BatchMode,
+    BatchPhase,
+    BatchResource,
+    BatchStats,
+    BatchStatus,
+    BatchVia,
+    Export,
+    ExportResource,
+    ExportStatus,
+)
+
+if TYPE_CHECKING:
+    from aioresponses import aioresponses
+
+__all__ = [
+    "CompatResponse",
+    "MockJobs",
+    "MockPackageX",
+    "compat_response_class",
+    "make_batch",
+    "make_export",
+    "mock_packagex",
+]
+
+M = TypeVar("M", Batch, Export)
+
+DEFAULT_BASE_URL = "https://api.packagex.io"
+
+
+class CompatResponse(aiohttp.ClientResponse):
+    """A ``ClientResponse`` aioresponses can build on aiohttp 3.13 and 3.14 alike.
+
+    aiohttp 3.14 made ``stream_writer`` a required argument, which aioresponses does
+    not pass; a stand-in that reports nothing written is enough for a mocked answer.
+    """
+
+    def __init__(self, method: str, url: yarl.URL, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_writer", types.SimpleNamespace(output_size=0))
+        super().__init__(method, url, **kwargs)
+
+
+@functools.lru_cache(maxsize=1)
+def compat_response_class() -> type[aiohttp.ClientResponse]:
+    """``CompatResponse`` where aiohttp needs a ``stream_writer``, else ``ClientResponse``."""
+    parameters = inspect.signature(aiohttp.ClientResponse.__init__).parameters
+    return CompatResponse if "stream_writer" in parameters else aiohttp.ClientResponse
+
+
+def _aioresponses_class() -> type[aioresponses]:
+    """aioresponses with the compatible response class as every route's default."""
+    try:
+        from aioresponses import aioresponses
+    except ImportError:  # pragma: no cover - exercised without the extra
+        raise ImportError(
+            'mock_packagex() needs aioresponses: pip install "packagex_async[mock]"'
+        ) from None
+
+    class CompatAioresponses(aioresponses):
+        def add(self, url: Any, method: str = "GET", **kwargs: Any) -> None:  # type: ignore[override]
+            kwargs.setdefault("response_class", compat_response_class())
+            super().add(url, method, **kwargs)
+
+    return CompatAioresponses
+
+
+class MockJobs(Generic[M]):
+    """The batches (or exports) a ``MockPackageX`` serves: ``add``, ``fail``, ``clear``."""
+
+    def __init__(self, spec: ResourceSpec, model: type[M]) -> None:
+        self._spec = spec
+        self._model: type[M] = model
+        self._items: dict[str, M] = {}
+        self._failures: dict[str, tuple[int, str]] = {}
+
+    def add(self, *items: M) -> None:
+        """Serve ``items`` (retrieve by id, list in the order added; a later one replaces)."""
+        for item in items:
+            if not isinstance(item, self._model):
+                raise PackageXTypeError(
+                    f"{self._spec.name}.add() takes {self._model.__name__} models "
+                    f"(make_{self._spec.noun}(...) builds one), got {type(item).__name__}"
+                )
+            self._items[item.id] = item
+
+    def fail(self, job_id: str, status: int = 404, message: str | None = None) -> None:
+        """Answer every retrieve of ``job_id`` with HTTP ``status`` and an error envelope."""
+        if not isinstance(status, int) or not 400 <= status <= 599:
+            raise PackageXValueError(f"fail() takes an error status 400-599, got {status!r}")
+        self._failures[job_id] = (status, message or f"{self._spec.noun} {job_id} failed")
+
+    def clear(self) -> None:
+        """Serve nothing again (every retrieve a 404, every list empty)."""
+        self._items.clear()
+        self._failures.clear()
+
+    @property
+    def items(self) -> list[M]:
+        """What is served, in order."""
+        return list(self._items.values())
+
+    def answer(self, method: str, url: yarl.URL) -> tuple[int, dict[str, Any]]:
+        """The status and envelope of the API for a request to this resource."""
+        path = url.path.rstrip("/")
+        if path == self._spec.path:
+            return 200, self._list(url)
+        job_id = path.rsplit("/", 1)[1]
+        if job_id in self._failures:
+            status, message = self._failures[job_id]
+            return status, _error(status, message, url)
+        item = self._items.get(job_id)
+        if item is None:
+            return 404, _error(404, f"{self._spec.noun} {job_id} not found", url)
+        return 200, _envelope(_wire(item, self._spec, url.query), url)
+
+    def _list(self, url: yarl.URL) -> dict[str, Any]:
+        """A page of the served items, by the request's ``limit`` and ``page``."""
+        query = url.query
+        limit = int(query.get("limit", self._spec.default_limit))
+        page = int(query.get("page", 1))
+        chosen = [item for item in self._items.values() if _matches(item, query)]
+        start = (page - 1) * limit
+        data = [_wire(item, self._spec, {}) for item in chosen[start : start + limit]]
+        pagination = {
+            "page": page,
+            "limit": limit,
+            "has_more": start + limit < len(chosen),
+            "total_count": len(chosen),
+        }
+        return _envelope(data, url, pagination)
+
+
+_FILTERED = {"status": "status", "statuses": "status", "resource": "resource", "mode": "mode"}
+"""List filters the mock applies (query parameter: model attribute); others are ignored."""
+
+
+def _matches(item: Batch | Export, query: Any) -> bool:
+    for parameter, attribute in _FILTERED.items():
+        wanted = query.get(parameter)
+        if wanted is not None and str(getattr(item, attribute, None)) not in wanted.split(","):
+            return False
+    return True
+
+
+def _wire(item: Batch | Export, spec: ResourceSpec, query: Any) -> dict[str, Any]:
+    """The JSON object the API sends: wire keys, and URLs only for the flags asked."""
+    from .. import to_dict  # public: its module may move, its name does not
+
+    plain = to_dict(item)
+    asked = {file.attribute for file in spec.files if query.get(file.flag) == "true"}
+    for field in attrs.fields(type(item)):
+        wire_name = field.metadata.get("json")
+        if wire_name is None:
+            continue
+        value = plain.pop(field.name)
+        if field.name in asked:
+            plain[wire_name] = value
+    return plain
+
+
+def _envelope(data: Any, url: yarl.URL, pagination: Any = None) -> dict[str, Any]:
+    envelope = {
+        "message": "ok",
+        "status": 200,
+        "code": None,
+        "errors": [],
+        "endpoint": url.path,
+        "data": data,
+    }
+    if pagination is not None:
+        envelope["pagination"] = pagination
+    return envelope
+
+
+def _error(status: int, message: str, url: yarl.URL) -> dict[str, Any]:
+    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found"}
+    return {
+        "message": message,
+        "status": status,
+        "code": code.get(status, "error"),
+        "errors": [],
+        "endpoint": url.path,
+        "data": None,
+    }
+
+
+class MockPackageX:
+    """What ``mock_packagex()`` yields: ``batches``, ``exports`` and ``aioresponses``."""
+
+    def __init__(self, mocked: aioresponses, base_url: str) -> None:
+        self.aioresponses = mocked
+        """The underlying aioresponses object, for your other routes (any host)."""
+        self.base_url = base_url.rstrip("/")
+        self.batches: MockJobs[Batch] = MockJobs(BATCHES, Batch)
+        self.exports: MockJobs[Export] = MockJobs(EXPORTS, Export)
+
+    def _install(self) -> None:
+        from aioresponses import CallbackResult
+
+        for jobs, spec in ((self.batches, BATCHES), (self.exports, EXPORTS)):
+            pattern = re.compile(re.escape(self.base_url + spec.path) + r"(/[^/?]+)?/?(\?.*)?$")
+
+            def serve(url: yarl.URL, jobs: MockJobs[Any] = jobs, **_: Any) -> Any:
+                status, envelope = jobs.answer("GET", url)
+                return CallbackResult(
+                    status=status,
+                    body=orjson.dumps(envelope),
+                    content_type="application/json",
+                    response_class=compat_response_class(),
+                )
+
+            self.aioresponses.get(pattern, callback=serve, repeat=True)
+
+
+@contextlib.contextmanager
+def mock_packagex(base_url: str = DEFAULT_BASE_URL, **options: Any) -> Iterator[MockPackageX]:
+    """Mock the PackageX API at ``base_url`` for the ``with`` block, on aioresponses.
+
+        with mock_packagex() as api:
+            api.batches.add(make_batch(id="bat_1", status="processing"))
+            api.batches.fail("bat_gone", status=404)
+            async with PackageX("pxk_test") as px:
+                batch = await px.batches.retrieve("bat_1")
+
+    ``options`` go to ``aioresponses()`` (``passthrough=[...]`` for hosts to reach for
+    real). A request nothing matches fails as aioresponses fails it (a connection
+    error). Creates (``POST``) are not served: add them with ``api.aioresponses.post``.
+    """
+    with _aioresponses_class()(**options) as mocked:
+        api = MockPackageX(mocked, base_url)
+        api._install()
+        yield api
+
+
+_sequence = itertools.count(1)
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def _check_fields(model: type[Any], fields: dict[str, Any]) -> None:
+    unknown = sorted(set(fields) - set(attrs.fields_dict(model)))
+    if unknown:
+        allowed = ", ".join(attrs.fields_dict(model))
+        raise PackageXTypeError(
+            f"make_{model.__name__.lower()}() has no field {', '.join(unknown)}; fields: {allowed}"
+        )
+
+
+def make_batch(**fields: Any) -> Batch:
+    """A completed shipment batch, as the API would describe it; ``fields`` override any part.
+
+    Ids are unique per process (``bat_mock000001``...); ``*_url`` fields stay ``None``
+    unless given.
+    """
+    _check_fields(Batch, fields)
+    now = _now()
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "id": f"bat_mock{number:06d}",
+        "organization_id": "org_mock",
+        "resource": BatchResource.SHIPMENT,
+        "mode": BatchMode.ASYNC,
+        "via": BatchVia.API,
+        "action": BatchAction.MERGE,
+        "status": BatchStatus.COMPLETED,
+        "phases": [
+            BatchPhase(name="processing", mode=BatchMode.ASYNC, total=10, processed=10, success=10)
+        ],
+        "stats": BatchStats(created=10),
+        "created_at": now - datetime.timedelta(minutes=5),
+        "updated_at": now,
+        "updated_by": "api",
+        **fields,
+    }
+    return Batch(**values)
+
+
+def make_export(**fields: Any) -> Export:
+    """A completed shipment export of 100 records; ``fields`` override any part.
+
+    Ids are unique per process (``exp_mock000001``...); ``*_url`` fields stay ``None``
+    unless given.
+    """
+    _check_fields(Export, fields)
+    now = _now()
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "id": f"exp_mock{number:06d}",
+        "organization_id": "org_mock",
+        "name": f"Shipments export {number}",
+        "resource": ExportResource.SHIPMENT,
+        "status": ExportStatus.COMPLETED,
+        "count_batches": 1,
+        "count_total": 100,
+        "created_at": now - datetime.timedelta(minutes=2),
+        "updated_at": now,
+        **fields,
+    }
+    return Export(**values)
