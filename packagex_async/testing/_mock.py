@@ -228,7 +228,7 @@ class MockPackageX:
     def __init__(self, mocked: aioresponses, base_url: str) -> None:
         self.aioresponses = mocked
         """The underlying aioresponses object, for your other routes (any host)."""
-        self.base_url = base_url.rstrip("/")
+        self.base_url: str = base_url.rstrip("/")
         self.batches: MockJobs[Batch] = MockJobs(BATCHES, Batch)
         self.exports: MockJobs[Export] = MockJobs(EXPORTS, Export)
 
