@@ -32,6 +32,7 @@ from ._errors import (
 from ._files import Download, Files
 from ._many import RetrieveResult
 from ._pagination import AsyncPaginator
+from ._redis_pacing import RedisPacing
 from ._serialize import to_dict, to_json
 from ._version import VERSION as __version__
 from .models import (
@@ -93,6 +94,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedisPacing",
     "ResponseTooLargeError",
     "RetrieveResult",
     "SortDirection",

@@ -16,6 +16,8 @@ import aiohttp
 
 from ._files import Files
 from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
+from ._params import wrong_type
+from ._redis_pacing import RedisPacing
 from ._session import SharedSession
 from ._settings import (
     API_KEY_ENV_VAR,
@@ -42,6 +44,8 @@ class PackageX:
     ``connection_limit`` caps its open connections (for the session it creates).
     ``max_response_bytes`` caps the size of one API answer, measured after
     decompression; a larger one raises ``ResponseTooLargeError``.
+    ``pacing=RedisPacing(url)`` shares ``rate_limit`` and the 429 pause with every
+    client of the same Redis namespace, in any process (see ``RedisPacing``).
     """
 
     files: Files
@@ -61,6 +65,7 @@ class PackageX:
         rate_limit: float | None = None,
         connection_limit: int = 100,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pacing: RedisPacing | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
         settings = Settings.checked(
@@ -75,10 +80,13 @@ class PackageX:
             connection_limit=connection_limit,
             max_response_bytes=max_response_bytes,
         )
+        if pacing is not None and not isinstance(pacing, RedisPacing):
+            wrong_type(f"pacing must be a RedisPacing or None, got {type(pacing).__name__}")
         shared = SharedSession(
             session, connection_limit=settings.connection_limit, api_headers=_headers(key)
         )
-        self._wire(key, settings, shared, Pacer(settings.rate_limit))
+        pacer = Pacer(settings.rate_limit) if pacing is None else pacing._pacer(settings.rate_limit)
+        self._wire(key, settings, shared, pacer)
 
     def _wire(self, key: str, settings: Settings, shared: SharedSession, pacer: Pacer) -> None:
         """Build the pipeline and resources for ``settings`` on a shared session and pacer."""
@@ -143,8 +151,10 @@ class PackageX:
         await self.close()
 
     async def close(self) -> None:
-        """Close the HTTP session this client created (a borrowed one is left open)."""
+        """Close the HTTP session this client created (a borrowed one is left open)
+        and the Redis connections of its ``pacing``."""
         await self._shared.close()
+        await self._pacer.close()
 
     @property
     def closed(self) -> bool:

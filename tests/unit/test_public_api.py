@@ -46,6 +46,7 @@ EXPECTED = {
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedisPacing",
     "ResponseTooLargeError",
     "RetrieveResult",
     "SortDirection",
