@@ -39,7 +39,7 @@ from ._params import check_seconds, check_text, wrong_value
 if TYPE_CHECKING:  # pragma: no cover
     import redis.asyncio
 
-__all__ = ["RedisPacer", "RedisPacing"]
+__all__ = ["RedisPacer", "RedisPacing", "shown_url"]
 
 logger = logging.getLogger("packagex_async")
 
@@ -131,7 +131,7 @@ class RedisPacing:
     @property
     def where(self) -> str:
         """The Redis server as ``scheme://host:port/db``: no password, no query."""
-        return _where(self._url)
+        return shown_url(self._url)
 
     def _scrub(self, text: str) -> str:
         """``text`` without the password, however short (the ``Redactor`` skips short ones)."""
@@ -291,7 +291,7 @@ def _check_url(url: Any) -> list[str]:
         wrong_value("url is not a valid URL; expected redis://[:password@]host[:port][/db]")
     if parsed.scheme not in _SCHEMES or (parsed.scheme != "unix" and not parsed.host):
         wrong_value(
-            f"url must be a redis://, rediss:// or unix:// URL with a host, got {_where(text)}"
+            f"url must be a redis://, rediss:// or unix:// URL with a host, got {shown_url(text)}"
         )
     secrets = [parsed.password or "", parsed.raw_password or ""]
     secrets += [value for name, value in parsed.query.items() if name == "password"]
@@ -305,7 +305,7 @@ def _check_namespace(namespace: Any) -> str:
     return text
 
 
-def _where(url: str) -> str:
+def shown_url(url: str) -> str:
     """``url`` without userinfo, query or fragment (never raises)."""
     try:
         parsed = yarl.URL(url)

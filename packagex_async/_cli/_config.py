@@ -6,7 +6,8 @@ Lowest precedence first:
 2. a profile from ``$XDG_CONFIG_HOME/packagex/config.toml`` (``~/.config/...``):
    each top-level table is a profile named after it (``[default]``, ``[sandbox]``),
    with the keys ``base_url``, ``api_key`` or ``api_key_file``, ``timeout`` and
-   ``max_retries``; chosen by ``--profile NAME`` or ``PX_PROFILE``, else
+   ``max_retries`` (and ``redis_url``, ``redis_namespace``: shared pacing); chosen
+   by ``--profile NAME`` or ``PX_PROFILE``, else
    ``default`` if the file has one;
 3. the environment: ``PX_API_KEY``, ``PX_BASE_URL``;
 4. flags.
@@ -42,6 +43,8 @@ __all__ = ["PROFILE_ENV_VAR", "Setting", "Settings", "config_path", "resolve"]
 
 PROFILE_ENV_VAR = "PX_PROFILE"
 PROFILE_KEYS = ("base_url", "api_key", "api_key_file", "timeout", "max_retries")
+REDIS_KEYS = ("redis_url", "redis_namespace")
+"""Shared pacing with the fleet (``RedisPacing``): flags ``--redis-url``, ``--redis-namespace``."""
 DEFAULTS: dict[str, Any] = {"base_url": DEFAULT_BASE_URL, "timeout": 60.0, "max_retries": 2}
 
 
@@ -63,6 +66,7 @@ class Settings:
     max_retries: Setting
     profile: str | None
     path: Path
+    redis: dict[str, Setting] = attrs.Factory(dict)
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -89,7 +93,13 @@ def resolve(args: argparse.Namespace, err: TextIO) -> Settings:
         if given is not None:
             values[field] = Setting(given, f"flag --{option.replace('_', '-')}")
     key = _key_from_flags(args, err) or key
-    return Settings(values["base_url"], key, values["timeout"], values["max_retries"], name, path)
+    redis = {k: values[k] for k in REDIS_KEYS if k in values}
+    for k in REDIS_KEYS:
+        if getattr(args, k, None) is not None:
+            redis[k] = Setting(getattr(args, k), f"flag --{k.replace('_', '-')}")
+    return Settings(
+        values["base_url"], key, values["timeout"], values["max_retries"], name, path, redis
+    )
 
 
 def _profile(path: Path, wanted: str | None, err: TextIO) -> tuple[str | None, dict[str, Any]]:
@@ -125,10 +135,11 @@ def _read(path: Path, err: TextIO, *, required: bool) -> dict[str, Any]:
 
 def _checked_profile(name: str, table: Mapping[str, Any], path: Path) -> dict[str, Any]:
     for key in table:
-        if key not in PROFILE_KEYS:
+        if key not in PROFILE_KEYS + REDIS_KEYS:
+            keys = PROFILE_KEYS + REDIS_KEYS
             raise CLIError(
                 f"profile {name} in {path} has an unknown key {key!r}"
-                f"{_did_you_mean(key, PROFILE_KEYS)}; keys: {', '.join(PROFILE_KEYS)}",
+                f"{_did_you_mean(key, keys)}; keys: {', '.join(keys)}",
                 USAGE,
             )
     if "api_key" in table and "api_key_file" in table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from .._redis_pacing import shown_url as shown
 from ._config import Setting, resolve
 from ._exits import OK
 from ._streams import Streams
@@ -22,6 +23,7 @@ async def config_show_command(args: argparse.Namespace, io: Streams) -> int:
         "api_key": _shown(settings.api_key, secret=True),
         "timeout": _shown(settings.timeout),
         "max_retries": _shown(settings.max_retries),
+        **_redis_rows(settings.redis),
     }
     if args.format == "table":
         width = max(len(name) for name in rows)
@@ -40,6 +42,13 @@ def _shown(setting: Setting | None, *, secret: bool = False) -> tuple[str, str]:
         return "-", "not set"
     value = mask(str(setting.value)) if secret else str(setting.value)
     return value, setting.source
+
+
+def _redis_rows(redis: dict[str, Setting]) -> dict[str, tuple[str, str]]:
+    """The shared pacing settings; the URL without its password (``RedisPacing.where``)."""
+    url = redis.get("redis_url")
+    rows = {"redis_url": ("-", "not set") if url is None else (shown(str(url.value)), url.source)}
+    return rows | {"redis_namespace": _shown(redis.get("redis_namespace"))}
 
 
 def mask(key: str) -> str:

@@ -12,8 +12,9 @@ import argparse
 from typing import TextIO
 
 from .._client import API_KEY_ENV_VAR, PackageX
-from ._config import resolve
-from ._exits import AUTH, CLIError
+from .._redis_pacing import RedisPacing
+from ._config import Setting, resolve
+from ._exits import AUTH, USAGE, CLIError
 
 __all__ = ["connect"]
 
@@ -33,4 +34,16 @@ def connect(args: argparse.Namespace, err: TextIO) -> PackageX:
         base_url=settings.base_url.value,
         timeout=settings.timeout.value,
         max_retries=settings.max_retries.value,
+        pacing=_pacing(settings.redis),
     )
+
+
+def _pacing(redis: dict[str, Setting]) -> RedisPacing | None:
+    """``RedisPacing`` from ``--redis-url`` / ``redis_url`` (and the namespace), if given."""
+    if "redis_url" not in redis:
+        return None
+    namespace = redis["redis_namespace"].value if "redis_namespace" in redis else "packagex"
+    try:
+        return RedisPacing(redis["redis_url"].value, namespace=namespace)
+    except ImportError as error:
+        raise CLIError(str(error), USAGE) from None

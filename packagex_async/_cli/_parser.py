@@ -123,6 +123,18 @@ def _connection_options(group: argparse._ArgumentGroup, default: Default) -> Non
         default=default(None),
         help="give up on an unanswered request after this long (default: 60)",
     )
+    group.add_argument(
+        "--redis-url",
+        metavar="URL",
+        default=default(None),
+        help="share the 429 pause with the workers using this Redis (redis://host:6379/0)",
+    )
+    group.add_argument(
+        "--redis-namespace",
+        metavar="NAME",
+        default=default(None),
+        help="the workers' RedisPacing namespace (default: packagex)",
+    )
 
 
 def _output_options(group: argparse._ArgumentGroup, default: Default) -> None:
