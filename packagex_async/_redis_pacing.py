@@ -13,9 +13,9 @@ a little higher only by the hosts' scheduling jitter.
 
 How the shared pause works: a 429 with ``Retry-After`` sets the namespace's pause end,
 pushes the next free slot past it and bumps an epoch. A request that slept until its
-slot asks again before sending; if the epoch moved, its slot is void and it takes a
-new one after the pause. So two round trips to Redis for a request that waits, one
-for a request that does not.
+slot (more than 10 ms) asks again before sending; if the epoch moved, its slot is
+void and it takes a new one after the pause. So two round trips to Redis for a
+request that waits, one for a request that does not.
 
 redis-py is imported only when a ``RedisPacing`` is made, so ``import packagex_async``
 never needs it.
@@ -48,6 +48,9 @@ DEFAULT_TIMEOUT = 0.5
 
 DEFAULT_PROBE_INTERVAL = 5.0
 """Seconds between attempts to go back to Redis while it is down."""
+
+_CONFIRM_AFTER = 10_000
+"""Microseconds: a request that slept longer for its slot asks Redis again before it goes."""
 
 _SCHEMES = ("redis", "rediss", "unix")
 _US = 1_000_000  # the script counts in microseconds of Redis's clock
@@ -210,6 +213,8 @@ class RedisPacer(Pacer):
             if delay <= 0:
                 return True
             await clock().sleep(delay / _US)
+            if delay <= _CONFIRM_AFTER:
+                return True  # a pause set meanwhile is as late for it as for one in flight
 
     async def _share_pause(self, seconds: float) -> None:
         await self._call("pause", max(1, round(seconds * _US)), -1)
