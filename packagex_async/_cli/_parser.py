@@ -83,6 +83,7 @@ def _shared_options(*, suppress: bool) -> Parser:
 
     options = Parser(add_help=False)
     _connection_options(options.add_argument_group("connection"), default)
+    _redis_options(options.add_argument_group("shared pacing"), default)
     _output_options(options.add_argument_group("output"), default)
     return options
 
@@ -123,11 +124,16 @@ def _connection_options(group: argparse._ArgumentGroup, default: Default) -> Non
         default=default(None),
         help="give up on an unanswered request after this long (default: 60)",
     )
+
+
+def _redis_options(group: argparse._ArgumentGroup, default: Default) -> None:
+    """Shared pacing with workers that use ``RedisPacing``."""
     group.add_argument(
         "--redis-url",
         metavar="URL",
         default=default(None),
-        help="share the 429 pause with the workers using this Redis (redis://host:6379/0)",
+        help="share the 429 pause with the workers using this Redis (redis://host:6379/0; "
+        "a password here shows in the process list: prefer the profile key redis_url)",
     )
     group.add_argument(
         "--redis-namespace",
