@@ -8,8 +8,10 @@ that reading and updating the schedule is one atomic step in Redis, with Redis's
 clock, so the hosts' clocks never matter): the namespace's hash holds the time of the
 next free slot. A request takes that slot (or now, if it is later), moves it on by
 ``1 / rate_limit`` and sleeps until its slot. Slots are spaced exactly, so any
-1-second window holds at most ``rate_limit + 1`` slots; what a server counts can be
-a little higher only by the hosts' scheduling jitter.
+1-second window holds at most ``rate_limit + 1`` slots. What a server counts can be
+higher only by requests that left late and bunched up with the next ones; a request
+more than 40 ms past its slot (its process stalled) takes a new slot instead, so a
+stall adds at most 4% of the rate to a window, and costs the fleet that slot.
 
 How the shared pause works: a 429 with ``Retry-After`` sets the namespace's pause end,
 pushes the next free slot past it and bumps an epoch. A request that slept until its
@@ -51,6 +53,11 @@ DEFAULT_PROBE_INTERVAL = 5.0
 
 _CONFIRM_AFTER = 10_000
 """Microseconds: a request that slept longer for its slot asks Redis again before it goes."""
+
+_LATE = 0.04
+"""Seconds past its slot after which a request takes a new one (see ``_shared_turn``)."""
+
+_LATE_TRIES = 2
 
 _SCHEMES = ("redis", "rediss", "unix")
 _US = 1_000_000  # the script counts in microseconds of Redis's clock
@@ -95,11 +102,11 @@ class RedisPacing:
 
     ``PackageX(rate_limit=N, pacing=RedisPacing("redis://host:6379/0", namespace="px-prod"))``:
     ``N`` is then the fleet's total of requests per second: at most ``N + 1`` requests
-    start in any 1-second window, spaced ``1/N`` seconds apart (plus the hosts' own
-    scheduling jitter). A 429 with ``Retry-After`` seen by any client holds every client
-    of the namespace until it has passed. Without ``rate_limit`` only the pause is shared.
-    Clients of one namespace should use one ``rate_limit``: each request is spaced by
-    its own client's.
+    start in any 1-second window, spaced ``1/N`` seconds apart (a request whose process
+    stalled over 40 ms past its slot takes a new one rather than bunch up). A 429 with
+    ``Retry-After`` seen by any client holds every client of the namespace until it has
+    passed. Without ``rate_limit`` only the pause is shared. Clients of one namespace
+    should use one ``rate_limit``: each request is spaced by its own client's.
 
     When Redis fails (unreachable, refusing, or slower than ``timeout`` seconds per
     call), no request fails because of it: the client paces on its own at the same
@@ -203,18 +210,30 @@ class RedisPacer(Pacer):
             await client.aclose()
 
     async def _shared_turn(self) -> bool:
-        """Wait for a slot from Redis; False (and this client paces alone) if Redis fails."""
-        epoch = -1
+        """Wait for a slot from Redis; False (and this client paces alone) if Redis fails.
+
+        A request that finds itself over ``_LATE`` seconds past its slot (its process
+        stalled) takes a new one rather than go out bunched with the next requests,
+        up to ``_LATE_TRIES`` times. ``due`` is measured from when Redis was asked, the
+        earliest the slot can be on this host's clock, so a stalled answer counts too.
+        """
+        time = clock()
+        held, lost, due = -1, 0, 0.0
         while True:
-            answer = await self._call("turn", self._spacing, epoch)
+            asked = time.monotonic()
+            answer = await self._call("turn", self._spacing, held)
             if answer is None:
                 return False
             delay, epoch = answer
-            if delay <= 0:
+            if epoch != held:  # a new slot: the first, or one after a pause voided ours
+                held, due = epoch, asked + delay / _US
+                if delay > 0:
+                    await time.sleep(delay / _US)
+                    if delay > _CONFIRM_AFTER:
+                        continue  # ask again: did a pause void it meanwhile?
+            if time.monotonic() - due <= _LATE or lost >= _LATE_TRIES:
                 return True
-            await clock().sleep(delay / _US)
-            if delay <= _CONFIRM_AFTER:
-                return True  # a pause set meanwhile is as late for it as for one in flight
+            lost, held = lost + 1, -1
 
     async def _share_pause(self, seconds: float) -> None:
         await self._call("pause", max(1, round(seconds * _US)), -1)
