@@ -26,6 +26,7 @@ from packagex_async import (
 from packagex_async._http._clock import RecordingClock
 from packagex_async.testing import FakePackageX
 
+from ..conftest import real_waits
 from ._server import RedisServer, free_port, redis_binary
 
 PASSWORD = "s3cret-Redis-pw"
@@ -94,6 +95,29 @@ async def test_a_429_seen_by_one_client_pauses_the_others(
         await b.batches.retrieve(ids[1])
     assert len(recorded.waits) == 1
     assert 0.5 < recorded.waits[0] <= 1.0
+
+
+class StallingClock(RecordingClock):
+    """Every sleep overshoots by 0.1 s, as in a process the OS keeps waiting."""
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds)
+        self._elapsed += 0.1
+
+
+async def test_a_request_woken_too_late_takes_a_new_slot_rather_than_bunch_up(
+    redis_server: RedisServer,
+) -> None:
+    first = RedisPacing(redis_server.url)._pacer(10)
+    second = RedisPacing(redis_server.url)._pacer(10)
+    with real_waits(StallingClock()) as stalled:
+        await first.wait_turn()  # slot 0
+        await second.wait_turn()  # slot 0.1 s: woken at 0.2, too late; then 0.2 and 0.3
+    await first.close()
+    await second.close()
+    assert len(stalled.waits) == 3  # two slots given up, then it goes anyway
+    assert stalled.waits == sorted(stalled.waits)
+    assert 0.05 < stalled.waits[0] <= 0.1
 
 
 async def test_clients_made_by_with_options_share_the_pacing(
