@@ -118,8 +118,12 @@ def _windows(times: list[float]) -> int:
     return max(bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times))
 
 
-async def _fleet_run(fake: FakePackageX, redis: str, ids: list[str]) -> tuple[float, int, int]:
-    """One run of the fleet: (steady rate / limit, busiest window, failed calls)."""
+Run = tuple[float, int, int, int]
+
+
+async def _fleet_run(fake: FakePackageX, redis: str, ids: list[str]) -> Run:
+    """One run of the fleet: steady rate / limit, busiest window, failed calls, and
+    the processes that lost Redis (and paced alone) during the run."""
     fake.requests.clear()
     base = {"url": fake.url, "key": fake.api_key, "redis": redis, "rate_limit": RATE}
     configs = [
@@ -131,7 +135,10 @@ async def _fleet_run(fake: FakePackageX, redis: str, ids: list[str]) -> tuple[fl
     times = [t for t in times if t >= started]  # not each child's warm-up request
     steady = [t for t in times if times[0] + EDGE <= t < times[-1] - EDGE]
     rate = (len(steady) - 1) / (steady[-1] - steady[0])  # requests per second between them
-    return rate / RATE, _windows(times), sum(r["failed"] for r in reports)
+    lost = [r["warnings"][0] for r in reports if r["warnings"]]
+    for warning in lost[:1]:
+        print(f"fleet: a process paced alone: {warning}", file=sys.stderr)
+    return rate / RATE, _windows(times), sum(r["failed"] for r in reports), len(lost)
 
 
 async def _cost(fake: FakePackageX, redis: str | None, ids: list[str]) -> tuple[float, float]:
@@ -153,18 +160,16 @@ async def _measure(redis: str, repetitions: int) -> Outcome:
     return _outcome(runs, costs)
 
 
-def _outcome(
-    runs: list[tuple[float, int, int]], costs: dict[str, list[tuple[float, float]]]
-) -> Outcome:
-    fractions = [fraction for fraction, _, _ in runs]
-    busiest = max(window for _, window, _ in runs)
-    failed = sum(count for _, _, count in runs)
+def _outcome(runs: list[Run], costs: dict[str, list[tuple[float, float]]]) -> Outcome:
+    fractions = [run[0] for run in runs]
+    busiest = max(run[1] for run in runs)
+    failed = sum(run[2] for run in runs)
     fleet = Table(
         title=f"(8) {PROCESSES} processes x {IN_FLIGHT} in flight, rate_limit={RATE}, shared",
-        headers=("run", "steady rate", "of limit", "busiest 1 s", "failed"),
+        headers=("run", "steady rate", "of limit", "busiest 1 s", "failed", "lost Redis"),
         rows=tuple(
-            (str(n), f"{f * RATE:.1f}/s", f"{f:.1%}", str(w), str(c))
-            for n, (f, w, c) in enumerate(runs, start=1)
+            (str(n), f"{f * RATE:.1f}/s", f"{f:.1%}", str(w), str(c), str(lost))
+            for n, (f, w, c, lost) in enumerate(runs, start=1)
         ),
         notes=(f"{SECONDS:g} s per run, counted at the fake; steady: {EDGE:g} s off each end",),
     )

@@ -6,13 +6,14 @@ Prints ``ready``, waits for a line on stdin (every process of the fleet starts
 together), then either retrieves for ``seconds`` with ``tasks`` concurrent tasks
 (the fleet's rate) or makes ``requests`` retrieves, ``tasks`` in flight (the cost
 per request), and prints one JSON line: calls that succeeded and failed, the
-process's CPU seconds and the wall seconds of the run.
+process's CPU seconds, the wall seconds of the run and the SDK's warnings.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 import time
 from typing import Any
@@ -49,5 +50,19 @@ async def run(config: dict[str, Any]) -> dict[str, Any]:
     return {**done, "cpu": cpu, "wall": wall}
 
 
+class Warnings(logging.Handler):
+    """The SDK's warnings (shared pacing that lost its Redis), for the report."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(run(json.loads(sys.argv[1])))), flush=True)
+    warnings = Warnings()
+    logging.getLogger("packagex_async").addHandler(warnings)
+    report = asyncio.run(run(json.loads(sys.argv[1])))
+    print(json.dumps({**report, "warnings": warnings.messages}), flush=True)
