@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 import yarl
@@ -113,11 +114,12 @@ class RedisPacing:
 
     When Redis fails (unreachable, refusing, or silent for ``timeout`` seconds on a
     connect or a read, twice: each is retried once on a fresh connection), no request
-    fails because of it: the client paces on its own at the same
-    ``rate_limit`` (so the fleet may send up to ``N`` per process), logs ONE warning on
-    the ``packagex_async`` logger, tries Redis again every ``probe_interval`` seconds
-    and goes back to shared pacing by itself when Redis answers (logged at INFO). A
-    password in ``url`` is never shown in a message, a repr or a log.
+    fails because of it: the client paces on its own at the same ``rate_limit`` (so the
+    fleet may send up to ``N`` per process), logs ONE warning on the ``packagex_async``
+    logger, tries Redis again every ``probe_interval`` seconds in the background (no
+    request waits for the try) and goes back to shared pacing by itself when Redis
+    answers (logged at INFO). A password in ``url`` is never shown in a message, a
+    repr or a log.
 
     Needs redis-py: ``pip install 'packagex_async[redis]'``. Each client opens its own
     Redis connections on first use and closes them when it is closed; clients made by
@@ -186,13 +188,11 @@ class RedisPacer(Pacer):
         """Return when this request may start: the fleet's turn, or this client's."""
         if testing_enabled() or self._probing or clock().monotonic() < self._down_until:
             await super().wait_turn()
-            return
-        self._probing = self._down_until != -math.inf  # one request probes, the rest go on
-        try:
-            shared = await self._shared_turn()
-        finally:
-            self._probing = False
-        if shared:
+        elif self._down_until != -math.inf:  # down, and time to try again: in the background
+            self._probing = True
+            self._in_background(self._probe())
+            await super().wait_turn()
+        elif await self._shared_turn():
             await self.wait_pause()  # this client's own 429, before Redis has it
         else:
             await super().wait_turn()
@@ -202,9 +202,7 @@ class RedisPacer(Pacer):
         super().pause(seconds)
         if testing_enabled() or clock().monotonic() < self._down_until:
             return
-        task = asyncio.get_running_loop().create_task(self._share_pause(seconds))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._in_background(self._share_pause(seconds))
 
     async def close(self) -> None:
         """Wait for pauses still being shared, then close the Redis connections."""
@@ -239,6 +237,19 @@ class RedisPacer(Pacer):
             if time.monotonic() - due <= _LATE or lost >= _LATE_TRIES:
                 return True
             lost, held = lost + 1, -1
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` without holding a request; ``close`` waits for it."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _probe(self) -> None:
+        """Is Redis back? (a pause check that takes no slot); no request waits for it."""
+        try:
+            await self._call("turn", 0, -1)
+        finally:
+            self._probing = False
 
     async def _share_pause(self, seconds: float) -> None:
         await self._call("pause", max(1, round(seconds * _US)), -1)
