@@ -223,11 +223,10 @@ class RedisPacer(Pacer):
         time = clock()
         held, lost, due = -1, 0, 0.0
         while True:
-            asked = time.monotonic()
             answer = await self._call("turn", self._spacing, held)
             if answer is None:
                 return False
-            delay, epoch = answer
+            delay, epoch, asked = answer
             if epoch != held:  # a new slot: the first, or one after a pause voided ours
                 held, due = epoch, asked + delay / _US
                 if delay > 0:
@@ -254,12 +253,14 @@ class RedisPacer(Pacer):
     async def _share_pause(self, seconds: float) -> None:
         await self._call("pause", max(1, round(seconds * _US)), -1)
 
-    async def _call(self, *args: str | int) -> tuple[int, int] | None:
-        """The script's answer, or None once Redis failed (logged once per outage)."""
+    async def _call(self, *args: str | int) -> tuple[int, int, float] | None:
+        """The script's answer (and when it was asked), or None once Redis failed
+        (logged once per outage)."""
         try:
             script = self._client_script()
             async with self._slots:  # a burst queues for a few connections, not one each
-                if clock().monotonic() < self._down_until:
+                asked = clock().monotonic()
+                if asked < self._down_until:
                     return None  # Redis failed while this call queued
                 answer = await script(keys=[self._key], args=list(args))
             delay, epoch = (int(value) for value in answer)
@@ -270,7 +271,7 @@ class RedisPacer(Pacer):
             self._down_until = -math.inf
             self._warned = False
             logger.info("Redis %s answers again: pacing is shared again", self._pacing.where)
-        return delay, epoch
+        return delay, epoch, asked
 
     def _client_script(self) -> Any:
         """The script, on a client whose connects and reads time out after ``timeout``
