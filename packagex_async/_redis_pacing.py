@@ -139,7 +139,7 @@ class RedisPacing:
         self.namespace = _check_namespace(namespace)
         self.timeout = check_seconds("timeout", timeout)
         self.probe_interval = check_seconds("probe_interval", probe_interval)
-        _redis_module()  # a missing redis-py is said now, not at the first request
+        self._check_with_redis_py()  # a missing redis-py is said now, not at the first request
 
     def __repr__(self) -> str:
         return f"RedisPacing({self.where!r}, namespace={self.namespace!r})"
@@ -148,6 +148,13 @@ class RedisPacing:
     def where(self) -> str:
         """The Redis server as ``scheme://host:port/db``: no password, no query."""
         return shown_url(self._url)
+
+    def _check_with_redis_py(self) -> None:
+        """What redis-py would refuse at the first request (``?db=abc``), refused now."""
+        try:
+            _redis_module().connection.parse_url(self._url)
+        except ValueError as error:
+            wrong_value(f"url {self.where} is refused by redis-py: {self._scrub(str(error))}")
 
     def _scrub(self, text: str) -> str:
         """``text`` without the password, however short (the ``Redactor`` skips short ones)."""
@@ -355,6 +362,8 @@ def shown_url(url: str) -> str:
     """``url`` without userinfo, query or fragment (never raises)."""
     try:
         parsed = yarl.URL(url)
+        if parsed.scheme == "unix":
+            return f"unix://{parsed.path}"
         shown = parsed.with_user(None).with_query(None).with_fragment(None)
     except (ValueError, TypeError):
         return "(an unreadable URL)"

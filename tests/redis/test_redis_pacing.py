@@ -246,6 +246,7 @@ async def test_testing_mode_paces_in_process_and_never_calls_redis(
         ((123,), PackageXTypeError, "url must be a string"),
         ((f"http://:{PASSWORD}@127.0.0.1:6379",), PackageXValueError, "redis://, rediss://"),
         (("redis://",), PackageXValueError, "with a host"),
+        ((f"redis://:{PASSWORD}@127.0.0.1/0?db=abc",), PackageXValueError, "refused by redis-py"),
         (("redis://127.0.0.1", {"namespace": ""}), PackageXValueError, "namespace"),
         (("redis://127.0.0.1", {"namespace": "a b"}), PackageXValueError, "namespace"),
         (("redis://127.0.0.1", {"namespace": 7}), PackageXTypeError, "namespace"),
@@ -270,6 +271,11 @@ def test_pacing_must_be_a_redis_pacing() -> None:
 def test_repr_shows_the_server_but_never_the_password() -> None:
     pacing = RedisPacing(f"redis://user:{PASSWORD}@redis.internal:6380/2?password={PASSWORD}")
     assert repr(pacing) == "RedisPacing('redis://redis.internal:6380/2', namespace='packagex')"
+
+
+def test_a_unix_socket_url_shows_its_path_only() -> None:
+    pacing = RedisPacing(f"unix:///run/redis.sock?db=2&password={PASSWORD}")
+    assert repr(pacing) == "RedisPacing('unix:///run/redis.sock', namespace='packagex')"
 
 
 def test_importing_the_sdk_does_not_import_redis() -> None:
