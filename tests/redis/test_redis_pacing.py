@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import redis.asyncio
 
 from packagex_async import (
     PackageX,
@@ -53,6 +52,8 @@ def client(fake: FakePackageX, pacing: RedisPacing, rate_limit: float | None = N
 
 
 async def pacing_state(server: RedisServer, namespace: str) -> dict[bytes, bytes]:
+    import redis.asyncio  # here: without redis-py the server fixture fails or skips first
+
     async with redis.asyncio.Redis.from_url(server.url) as direct:
         state: dict[bytes, bytes] = await direct.hgetall(f"{namespace}:pacing")
     return state
@@ -212,6 +213,8 @@ async def test_a_wrong_password_is_a_warning_that_never_shows_it(
 async def test_closing_the_client_closes_its_redis_connections(
     redis_server: RedisServer, fake: FakePackageX, recorded: RecordingClock
 ) -> None:
+    import redis.asyncio
+
     async with redis.asyncio.Redis.from_url(redis_server.url) as direct:
         async with client(fake, RedisPacing(redis_server.url), rate_limit=100) as px:
             await asyncio.gather(*(px.batches.retrieve(b["id"]) for b in fake.batches))
