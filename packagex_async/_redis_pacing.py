@@ -240,7 +240,8 @@ class RedisPacer(Pacer):
                     await time.sleep(delay / _US)
                     if delay > _CONFIRM_AFTER:
                         continue  # ask again: did a pause void it meanwhile?
-            if time.monotonic() - due <= _LATE or lost >= _LATE_TRIES:
+            late = self._spacing and time.monotonic() - due > _LATE  # no slot: never late
+            if not late or lost >= _LATE_TRIES:
                 return True
             lost, held = lost + 1, -1
 
