@@ -290,7 +290,7 @@ class RedisPacer(Pacer):
                 self._pacing._url,
                 socket_timeout=self._pacing.timeout,
                 socket_connect_timeout=self._pacing.timeout,
-                retry=_one_retry(),
+                **_one_retry(),
             )
             self._redis, self._script = client, client.register_script(_SCRIPT)
         return self._script
@@ -327,13 +327,18 @@ def _redis_module() -> Any:
     return redis.asyncio
 
 
-def _one_retry() -> Any:
-    """One immediate retry on a fresh connection, after a dropped connection or a timeout."""
+def _one_retry() -> dict[str, Any]:
+    """One immediate retry on a fresh connection, after a dropped connection or a timeout.
+
+    Both settings: redis-py 5 retries only the errors in ``retry_on_error``, later
+    versions the ``retry``'s own ``supported_errors``.
+    """
     from redis.asyncio.retry import Retry
     from redis.backoff import NoBackoff
     from redis.exceptions import ConnectionError, TimeoutError
 
-    return Retry(NoBackoff(), 1, supported_errors=(ConnectionError, TimeoutError, OSError))
+    errors = (ConnectionError, TimeoutError, OSError)
+    return {"retry": Retry(NoBackoff(), 1, supported_errors=errors), "retry_on_error": [*errors]}
 
 
 def _check_url(url: Any) -> list[str]:
