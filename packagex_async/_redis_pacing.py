@@ -10,8 +10,8 @@ next free slot. A request takes that slot (or now, if it is later), moves it on 
 ``1 / rate_limit`` and sleeps until its slot. Slots are spaced exactly, so any
 1-second window holds at most ``rate_limit + 1`` slots. What a server counts can be
 higher only by requests that left late and bunched up with the next ones; a request
-more than 40 ms past its slot (its process stalled) takes a new slot instead, so a
-stall adds at most 4% of the rate to a window, and costs the fleet that slot.
+more than 40 ms past its slot (its process stalled) takes a new slot instead (twice at
+most, then it goes), so a stall adds about 4% of the rate to a window, and costs slots.
 
 How the shared pause works: a 429 with ``Retry-After`` sets the namespace's pause end,
 pushes the next free slot past it and bumps an epoch. A request that slept until its
