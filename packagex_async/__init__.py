@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from ._files import Download, Files
     from ._many import RetrieveResult
     from ._pagination import AsyncPaginator
+    from ._redis_pacing import RedisPacing
     from ._serialize import to_dict, to_json
     from .models import (
         Batch,
@@ -105,6 +106,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedisPacing",
     "ResponseTooLargeError",
     "RetrieveResult",
     "SortDirection",
@@ -149,6 +151,7 @@ if not TYPE_CHECKING:
             "Files": "._files",
             "RetrieveResult": "._many",
             "AsyncPaginator": "._pagination",
+            "RedisPacing": "._redis_pacing",
             "to_dict": "._serialize",
             "to_json": "._serialize",
             "Batch": ".models",

@@ -21,7 +21,8 @@ import aiohttp
 from ._files import Files
 from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
 from ._network import Network
-from ._params import check_flag, wrong_value
+from ._params import check_flag, wrong_type, wrong_value
+from ._redis_pacing import RedisPacing
 from ._session import SharedSession
 from ._settings import (
     API_KEY_ENV_VAR,
@@ -54,6 +55,8 @@ class PackageX:
     ``trust_env=False`` (``~/.netrc`` is never read). ``ssl`` is the
     ``ssl.SSLContext`` to verify servers with (a corporate CA bundle). Presigned file
     downloads use the same settings. A borrowed ``session`` is used as is.
+    ``pacing=RedisPacing(url)`` shares ``rate_limit`` and the 429 pause with every
+    client of the same Redis namespace, in any process (see ``RedisPacing``).
     """
 
     files: Files
@@ -76,6 +79,7 @@ class PackageX:
         proxy: str | None = None,
         trust_env: bool = True,
         ssl: ssl_module.SSLContext | None = None,
+        pacing: RedisPacing | None = None,
     ) -> None:
         key = resolve_api_key(api_key)
         settings = Settings.checked(
@@ -96,7 +100,7 @@ class PackageX:
             api_headers=_headers(key),
             network=_network(session, proxy, trust_env, ssl),
         )
-        self._wire(key, settings, shared, Pacer(settings.rate_limit))
+        self._wire(key, settings, shared, _pacer(pacing, settings.rate_limit))
 
     def _wire(self, key: str, settings: Settings, shared: SharedSession, pacer: Pacer) -> None:
         """Build the pipeline and resources for ``settings`` on a shared session and pacer."""
@@ -182,8 +186,10 @@ class PackageX:
         await self.close()
 
     async def close(self) -> None:
-        """Close the HTTP session this client created (a borrowed one is left open)."""
+        """Close the HTTP session this client created (a borrowed one is left open)
+        and the Redis connections of its ``pacing``."""
         await self._shared.close()
+        await self._pacer.close()
 
     @property
     def closed(self) -> bool:
@@ -238,6 +244,15 @@ def _network(
             "TCPConnector(ssl=...)) or leave session= out"
         )
     return Network(proxy=proxy, trust_env=trust_env and session is None, ssl=ssl)
+
+
+def _pacer(pacing: RedisPacing | None, rate_limit: float | None) -> Pacer:
+    """The client's pacer: in-process, or shared through Redis (``pacing``)."""
+    if pacing is None:
+        return Pacer(rate_limit)
+    if not isinstance(pacing, RedisPacing):
+        wrong_type(f"pacing must be a RedisPacing or None, got {type(pacing).__name__}")
+    return pacing._pacer(rate_limit)
 
 
 def _headers(api_key: str) -> dict[str, str]:

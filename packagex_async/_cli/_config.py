@@ -6,7 +6,8 @@ Lowest precedence first:
 2. a profile from ``$XDG_CONFIG_HOME/packagex/config.toml`` (``~/.config/...``):
    each top-level table is a profile named after it (``[default]``, ``[sandbox]``),
    with the keys ``base_url``, ``api_key`` or ``api_key_file``, ``timeout``,
-   ``max_retries``, ``proxy`` and ``ca_bundle``; chosen by ``--profile NAME`` or
+   ``max_retries``, ``proxy`` and ``ca_bundle`` (and ``redis_url``,
+   ``redis_namespace``: shared pacing); chosen by ``--profile NAME`` or
    ``PX_PROFILE``, else ``default`` if the file has one;
 3. the environment: ``PX_API_KEY``, ``PX_BASE_URL``;
 4. flags.
@@ -50,6 +51,8 @@ PROFILE_KEYS = (
     "proxy",
     "ca_bundle",
 )
+REDIS_KEYS = ("redis_url", "redis_namespace")
+"""Shared pacing with the fleet (``RedisPacing``): flags ``--redis-url``, ``--redis-namespace``."""
 DEFAULTS: dict[str, Any] = {"base_url": DEFAULT_BASE_URL, "timeout": 60.0, "max_retries": 2}
 
 
@@ -73,6 +76,7 @@ class Settings:
     path: Path
     proxy: Setting | None = attrs.field(default=None, repr=lambda proxy: _hidden(proxy))
     ca_bundle: Setting | None = None
+    redis: dict[str, Setting] = attrs.Factory(dict)
 
 
 def _hidden(setting: Setting | None) -> str:
@@ -104,6 +108,10 @@ def resolve(args: argparse.Namespace, err: TextIO) -> Settings:
         if given is not None:
             values[field] = Setting(given, f"flag --{option.replace('_', '-')}")
     key = _key_from_flags(args, err) or key
+    redis = {k: values[k] for k in REDIS_KEYS if k in values}
+    for k in REDIS_KEYS:
+        if getattr(args, k, None) is not None:
+            redis[k] = Setting(getattr(args, k), f"flag --{k.replace('_', '-')}")
     network = {
         field: Setting(given, f"flag --{field.replace('_', '-')}")
         if (given := getattr(args, field, None)) is not None
@@ -111,7 +119,14 @@ def resolve(args: argparse.Namespace, err: TextIO) -> Settings:
         for field in ("proxy", "ca_bundle")
     }
     return Settings(
-        values["base_url"], key, values["timeout"], values["max_retries"], name, path, **network
+        values["base_url"],
+        key,
+        values["timeout"],
+        values["max_retries"],
+        name,
+        path,
+        **network,
+        redis=redis,
     )
 
 
@@ -148,10 +163,11 @@ def _read(path: Path, err: TextIO, *, required: bool) -> dict[str, Any]:
 
 def _checked_profile(name: str, table: Mapping[str, Any], path: Path) -> dict[str, Any]:
     for key in table:
-        if key not in PROFILE_KEYS:
+        if key not in PROFILE_KEYS + REDIS_KEYS:
+            keys = PROFILE_KEYS + REDIS_KEYS
             raise CLIError(
                 f"profile {name} in {path} has an unknown key {key!r}"
-                f"{_did_you_mean(key, PROFILE_KEYS)}; keys: {', '.join(PROFILE_KEYS)}",
+                f"{_did_you_mean(key, keys)}; keys: {', '.join(keys)}",
                 USAGE,
             )
     if "api_key" in table and "api_key_file" in table:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .._http import Redactor
+from .._redis_pacing import shown_url as shown
 from ._config import Setting, resolve
 from ._exits import OK
 from ._streams import Streams
@@ -25,6 +26,7 @@ async def config_show_command(args: argparse.Namespace, io: Streams) -> int:
         "max_retries": _shown(settings.max_retries),
         "proxy": _shown(settings.proxy, proxy=True),
         "ca_bundle": _shown(settings.ca_bundle),
+        **_redis_rows(settings.redis),
     }
     if args.format == "table":
         width = max(len(name) for name in rows)
@@ -47,6 +49,13 @@ def _shown(
     if proxy:  # a proxy URL's user:password@ is a secret too
         value = Redactor().text(value)
     return value, setting.source
+
+
+def _redis_rows(redis: dict[str, Setting]) -> dict[str, tuple[str, str]]:
+    """The shared pacing settings; the URL without its password (``RedisPacing.where``)."""
+    url = redis.get("redis_url")
+    rows = {"redis_url": ("-", "not set") if url is None else (shown(str(url.value)), url.source)}
+    return rows | {"redis_namespace": _shown(redis.get("redis_namespace"))}
 
 
 def mask(key: str) -> str:

@@ -19,6 +19,7 @@ from ._exits import AUTH, USAGE, CLIError
 
 if TYPE_CHECKING:
     from .._client import PackageX
+    from .._redis_pacing import RedisPacing
 
 __all__ = ["connect"]
 
@@ -42,6 +43,7 @@ def connect(args: argparse.Namespace, err: TextIO) -> PackageX:
         max_retries=settings.max_retries.value,
         proxy=None if settings.proxy is None else settings.proxy.value,
         ssl=None if settings.ca_bundle is None else _trusting(settings.ca_bundle),
+        pacing=_pacing(settings.redis),
     )
 
 
@@ -55,3 +57,16 @@ def _trusting(ca_bundle: Setting) -> ssl.SSLContext:
         raise CLIError(
             f"cannot use the CA bundle {path} (from {ca_bundle.source}): {reason}", USAGE
         ) from None
+
+
+def _pacing(redis: dict[str, Setting]) -> RedisPacing | None:
+    """``RedisPacing`` from ``--redis-url`` / ``redis_url`` (and the namespace), if given."""
+    if "redis_url" not in redis:
+        return None
+    from .._redis_pacing import RedisPacing
+
+    namespace = redis["redis_namespace"].value if "redis_namespace" in redis else "packagex"
+    try:
+        return RedisPacing(redis["redis_url"].value, namespace=namespace)
+    except ImportError as error:
+        raise CLIError(str(error), USAGE) from None

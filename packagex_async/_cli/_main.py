@@ -51,26 +51,35 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 @contextlib.contextmanager
 def logged_requests(verbosity: int, err: TextIO) -> Iterator[None]:
-    """``-v``: the SDK's request lines on stderr; ``-vv``: its retries too.
+    """``-v``: the SDK's request lines on stderr; ``-vv``: its retries too; always its
+    warnings (shared pacing that lost its Redis).
 
     The lines are the SDK's own log records, already redacted by its pipeline.
     """
-    if verbosity <= 0:
-        yield
-        return
     handler = logging.StreamHandler(err)
-    handler.setFormatter(logging.Formatter("packagex: %(message)s"))
-    if verbosity == 1:
-        handler.addFilter(lambda record: record.levelno == logging.DEBUG)
+    handler.setFormatter(_Format())
+    if verbosity <= 0:
+        handler.setLevel(logging.WARNING)
+    elif verbosity == 1:
+        handler.addFilter(lambda record: record.levelno in (logging.DEBUG, logging.WARNING))
     logger = logging.getLogger("packagex_async")
     level = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    if verbosity > 0:
+        logger.setLevel(logging.DEBUG)
     try:
         yield
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+class _Format(logging.Formatter):
+    """``packagex: MESSAGE``, and ``packagex: warning: MESSAGE`` for a warning."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        warning = "warning: " if record.levelno >= logging.WARNING else ""
+        return f"packagex: {warning}{record.getMessage()}"
 
 
 def _exit_status(stop: SystemExit) -> int:

@@ -84,6 +84,7 @@ def _shared_options(*, suppress: bool) -> Parser:
     options = Parser(add_help=False)
     _connection_options(connection := options.add_argument_group("connection"), default)
     _network_options(connection, default)
+    _redis_options(options.add_argument_group("shared pacing"), default)
     _output_options(options.add_argument_group("output"), default)
     return options
 
@@ -139,6 +140,23 @@ def _network_options(group: argparse._ArgumentGroup, default: Default) -> None:
         metavar="PATH",
         default=default(None),
         help="trust the CA certificates in this PEM file (a corporate proxy's CA)",
+    )
+
+
+def _redis_options(group: argparse._ArgumentGroup, default: Default) -> None:
+    """Shared pacing with workers that use ``RedisPacing``."""
+    group.add_argument(
+        "--redis-url",
+        metavar="URL",
+        default=default(None),
+        help="share the 429 pause with the workers using this Redis (redis://host:6379/0; "
+        "a password here shows in the process list: prefer the profile key redis_url)",
+    )
+    group.add_argument(
+        "--redis-namespace",
+        metavar="NAME",
+        default=default(None),
+        help="the workers' RedisPacing namespace (default: packagex)",
     )
 
 

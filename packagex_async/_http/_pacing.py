@@ -42,6 +42,11 @@ class Pacer:
             self._next_slot = slot + self._interval
             if slot > now:
                 await time.sleep(slot - now)
+        await self.wait_pause()
+
+    async def wait_pause(self) -> None:
+        """Return once this client's 429 pause, if any, has passed."""
+        time = clock()
         # A loop, not an Event: another 429 may extend the pause while we sleep.
         while (delay := self._paused_until - time.monotonic()) > 0:
             await time.sleep(delay)
@@ -52,3 +57,6 @@ class Pacer:
             return
         until = clock().monotonic() + seconds
         self._paused_until = max(self._paused_until, until)
+
+    async def close(self) -> None:
+        """Release what the pacer holds (nothing here; a shared pacer closes its Redis)."""

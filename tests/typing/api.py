@@ -22,6 +22,7 @@ from packagex_async import (
     PackageX,
     PackageXError,
     Page,
+    RedisPacing,
     RetrieveResult,
     WaitTimeoutError,
     to_dict,
@@ -101,3 +102,10 @@ def to_dict_takes_models_only(batches: list[Batch]) -> None:
 
 async def wrong_file_name_is_a_type_error(px: PackageX, target: Path) -> None:
     await px.exports.download("exp_1", "xlsx", target)  # type: ignore[arg-type]
+
+
+async def shared_pacing() -> None:
+    pacing = RedisPacing("redis://127.0.0.1:6379/0", namespace="px-prod", timeout=0.5)
+    assert_type(pacing.where, str)
+    async with PackageX(rate_limit=50, pacing=pacing) as px:
+        assert_type(await px.batches.retrieve("batch_1"), Batch)

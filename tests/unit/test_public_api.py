@@ -48,6 +48,7 @@ EXPECTED = {
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedisPacing",
     "ResponseTooLargeError",
     "RetrieveResult",
     "SortDirection",
