@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 import attrs
 
@@ -36,6 +36,8 @@ __all__ = [
     "ExportOrderBy",
     "ExportResource",
     "ExportStatus",
+    "JobModel",
+    "Model",
     "Page",
     "Pagination",
     "SortDirection",
@@ -227,6 +229,13 @@ class Pagination:
     has_more: bool
     total_count: int | None = None
 
+    @property
+    def last_page(self) -> int | None:
+        """The number of the last page, from ``total_count`` (None when not sent)."""
+        if self.total_count is None:
+            return None
+        return -(-self.total_count // max(self.limit, 1))  # the ceiling, in integers
+
 
 @attrs.define
 class Page(Generic[T]):
@@ -234,3 +243,10 @@ class Page(Generic[T]):
 
     data: list[T]
     pagination: Pagination
+
+
+JobModel: TypeAlias = Batch | Export
+"""A job of any resource: what ``WaitTimeoutError.last`` and ``JobFailedError.job`` hold."""
+
+Model: TypeAlias = Batch | Export | BatchPhase | BatchStats | Pagination | Page[Any]
+"""What ``to_dict`` and ``to_json`` accept; anything else is a ``PackageXTypeError``."""

@@ -1,4 +1,4 @@
-"""The argument parser: ``packagex {batches,exports} ACTION ...``, ``demo``, ``serve-fake``.
+"""The argument parser: ``packagex RESOURCE ACTION ...``, ``demo``, ``serve-fake``.
 
 Connection and output options are accepted before the command (``packagex --format
 json batches list``) and after it (``packagex batches list --format json``): the
@@ -14,7 +14,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 from .. import __version__
-from .._settings import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
+from .._settings import (
+    API_KEY_ENV_VAR,
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+)
 from ._argparse import Parser
 from ._completion import SHELLS, completion_command, values
 from ._config import PROFILE_ENV_VAR
@@ -46,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     parser = Parser(
         prog="packagex",
-        description="PackageX Batches and Exports from the command line.",
+        description="PackageX job resources from the command line.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_shared_options(suppress=False)],
@@ -122,7 +128,7 @@ def _connection_options(group: argparse._ArgumentGroup, default: Default) -> Non
         type=seconds,
         metavar="SECONDS",
         default=default(None),
-        help="give up on an unanswered request after this long (default: 60)",
+        help=f"give up on an unanswered request after this long (default: {DEFAULT_TIMEOUT:g})",
     )
 
 
@@ -207,9 +213,9 @@ def _add_wait(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=seconds,
-        default=600.0,
+        default=DEFAULT_WAIT_TIMEOUT,
         metavar="SECONDS",
-        help="give up (exit 5) after this long (default: 600)",
+        help=f"give up (exit 5) after this long (default: {DEFAULT_WAIT_TIMEOUT:g})",
     )
     add_poll_interval(parser)
 

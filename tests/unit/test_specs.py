@@ -11,8 +11,9 @@ import attrs
 import pytest
 
 from packagex_async import PackageX, PackageXTypeError, PackageXValueError
-from packagex_async._specs import SPECS, ResourceSpec
-from packagex_async.resources import Batches, Exports
+from packagex_async._specs import ResourceSpec
+from packagex_async.resources import RESOURCES as REGISTRY
+from packagex_async.resources import SPECS, Batches, Exports, Resources
 from packagex_async.resources._batches import BatchFile
 from packagex_async.resources._exports import ExportFile
 
@@ -66,6 +67,29 @@ def test_final_statuses_are_statuses_of_the_model(spec: ResourceSpec) -> None:
     hint = _flatten(_hint(spec.model, "status"))
     status_enum = next(a for a in hint if isinstance(a, type) and issubclass(a, enum.Enum))
     assert spec.final_statuses <= {str(m.value) for m in status_enum}
+
+
+def test_the_registry_names_each_resource_by_its_spec() -> None:
+    assert list(Resources.__annotations__) == [spec.name for spec in SPECS]
+    assert len({spec.path for spec in SPECS}) == len(SPECS)
+    assert all(issubclass(resource, Batches.__mro__[1]) for resource in REGISTRY)
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_the_success_status_is_final_and_every_create_argument_is_a_keyword(
+    spec: ResourceSpec,
+) -> None:
+    resource = next(r for r in REGISTRY if r.spec is spec)
+    assert spec.success_status in spec.final_statuses
+    create = keywords(resource.create)
+    assert {*spec.create.sources, *(a.name for a in spec.create.arguments)} <= set(create)
+    assert set(spec.columns) <= {f.name for f in attrs.fields(spec.model)}
+
+
+async def test_every_registered_resource_is_an_attribute_of_the_client() -> None:
+    async with PackageX(KEY) as px:
+        for resource in REGISTRY:
+            assert type(getattr(px, resource.spec.name)) is resource
 
 
 def _hint(model: type[Any], name: str) -> Any:
