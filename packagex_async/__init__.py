@@ -19,7 +19,7 @@ from ._version import VERSION as __version__
 
 if TYPE_CHECKING:
     from ._client import PackageX
-    from ._creates import CsvFieldOptions, ExportOptions, since, until
+    from ._creates import CsvFieldOptions, ExportOptions, between, since, until
     from ._errors import (
         APIConnectionError,
         APIResponseValidationError,
@@ -110,6 +110,7 @@ __all__ = [
     "SortDirection",
     "WaitTimeoutError",
     "__version__",
+    "between",
     "since",
     "to_dict",
     "to_json",
@@ -123,6 +124,7 @@ if not TYPE_CHECKING:
             "PackageX": "._client",
             "CsvFieldOptions": "._creates",
             "ExportOptions": "._creates",
+            "between": "._creates",
             "since": "._creates",
             "until": "._creates",
             "APIConnectionError": "._errors",

@@ -245,6 +245,8 @@ def _network(
 
 
 def _headers(api_key: str) -> dict[str, str]:
+    """The API's headers. The API also accepts ``X-API-KEY``; ``PX-API-KEY`` is the one
+    its docs name first, and what the fake checks, so the SDK sends only that."""
     return {"PX-API-KEY": api_key, "Accept": "application/json", "User-Agent": _USER_AGENT}
 
 

@@ -239,10 +239,15 @@ class Pagination:
 
 @attrs.define
 class Page(Generic[T]):
-    """One page of a list: its items and the pagination object the API sent with them."""
+    """One page of a list: its items and the pagination object the API sent with them.
+
+    ``events`` are the envelope's ``events`` ("all of the events that were triggered
+    due to this request", in PackageX's OpenAPI file) as sent, or None when absent.
+    """
 
     data: list[T]
     pagination: Pagination
+    events: list[Any] | None = None
 
 
 JobModel: TypeAlias = Batch | Export

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._creates import since, until
+from .._creates import between, since, until
 from .._params import wrong_value
 from .._specs import CreateSpec
 from ._completion import values
@@ -124,11 +124,12 @@ def _show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
 
 def _query_arguments(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = dict(_key_value(item) for item in args.option)
-    dates = [since(args.since)] if args.since is not None else []
-    if args.until is not None:
-        dates.append(until(args.until))
-    if dates:  # one condition as documented; both as a list of conditions on created_at
-        options["created_at"] = dates[0] if len(dates) == 1 else dates
+    if args.since is not None and args.until is not None:
+        options["created_at"] = between(args.since, args.until)  # one bwi: condition
+    elif args.since is not None:
+        options["created_at"] = since(args.since)
+    elif args.until is not None:
+        options["created_at"] = until(args.until)
     for name in ("order_by", "direction"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)

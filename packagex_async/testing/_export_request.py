@@ -26,7 +26,10 @@ from ._records import DATE_COLUMNS, record_columns
 
 __all__ = ["ExportQuery", "read_export"]
 
-DATE_HINT = f'must be "<op>:<ISO date>" with op one of {", ".join(DATE_OPS)}, e.g. "gte:2024-01-01"'
+DATE_HINT = (
+    f'must be "<condition>:<ISO date>[,<ISO date>...]" with condition one of '
+    f'{", ".join(DATE_OPS)}, e.g. "gte:2024-01-01" or "bwi:2024-01-01,2024-01-31"'
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -53,6 +53,7 @@ EXPECTED = {
     "SortDirection",
     "WaitTimeoutError",
     "__version__",
+    "between",
     "since",
     "to_dict",
     "to_json",
