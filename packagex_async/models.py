@@ -36,8 +36,6 @@ __all__ = [
     "ExportOrderBy",
     "ExportResource",
     "ExportStatus",
-    "JobModel",
-    "Model",
     "Page",
     "Pagination",
     "SortDirection",
