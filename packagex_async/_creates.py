@@ -1,6 +1,8 @@
-"""The bodies of the two creates, checked before anything is sent.
+"""The bodies of the creates, checked before anything is sent.
 
-``POST /v1/exports`` and ``POST /v1/batches`` are the only writes. Every argument is
+``POST /v1/exports`` and ``POST /v1/batches`` are built here; a resource with its own
+create rules (``resources/_imports``) builds its body from the shared checks at the
+end of this module. Every argument is
 checked here by the one argument rule, so a create never reaches the server with a
 body the API would refuse for a reason the SDK could have named. Keys whose value
 is ``None`` are left out; ``extra_body`` is merged in last, as given.
@@ -27,7 +29,11 @@ __all__ = [
     "ExportOptions",
     "batch_body",
     "between",
+    "data_url",
     "export_body",
+    "finish_body",
+    "optional_flag",
+    "rows_of",
     "since",
     "until",
 ]
@@ -290,3 +296,15 @@ def _web_url(url: Any) -> str:
     if not text.startswith("https://") or any(char.isspace() for char in text):
         wrong_value("url must be an https:// URL of a public file")
     return text
+
+
+# The same checks for every create that takes rows or a file (a resource module's own
+# body rules use them under these names).
+rows_of = _rows
+"""``data`` as a non-empty list of rows (mappings), by the argument rule."""
+data_url = _data_url
+"""A .csv/.xlsx/.xls path (or its bytes) as the base64 data URL the API takes."""
+optional_flag = _optional_flag
+"""A boolean argument, or None when not given."""
+finish_body = _finish
+"""Drop ``None`` values, merge ``extra_body`` last, check the body encodes as JSON."""
