@@ -95,6 +95,8 @@ class CreateSpec:
     form: Literal["rows", "query"]
     sources: tuple[str, ...] = ()
     """``rows``: the mutually exclusive row sources of ``create()`` (data, file, url)."""
+    source_required: bool = True
+    """``rows``: one source must be given (else the SDK says when none may be)."""
     arguments: tuple[CreateArgument, ...] = ()
     download: str = ""
     """``query``: the file ``create --wait --download PATH`` saves."""

@@ -74,7 +74,7 @@ _SOURCES = {
 
 def _add_rows_options(parser: argparse.ArgumentParser, noun: str, create: CreateSpec) -> None:
     group = parser.add_argument_group(noun)
-    source = group.add_mutually_exclusive_group(required=True)
+    source = group.add_mutually_exclusive_group(required=create.source_required)
     for name in create.sources:
         metavar, help_text = _SOURCES[name]
         source.add_argument(f"--{name}", metavar=metavar, help=help_text)
