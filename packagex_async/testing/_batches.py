@@ -55,7 +55,10 @@ __all__ = [
     "FINALS",
     "STATUSES",
     "BatchItem",
+    "check_action",
+    "moving_rows_job",
     "rows_job_file",
+    "start",
 ]
 
 SEEDED_RESOURCES = ("contact", "group", "shipment", "tracker")
@@ -319,10 +322,15 @@ def moving_rows_job(
     save_upload: bool,
     save_result: bool,
     context: Created,
+    item_type: type[BatchItem] = BatchItem,
 ) -> BatchItem:
-    """A created job of uploaded rows, starting as its source says and moving to its end."""
+    """A created job of uploaded rows, starting as its source says and moving to its end.
+
+    ``item_type`` is the resource's item class (a ``BatchItem`` that renders its own
+    fields), for every resource whose jobs are uploaded rows.
+    """
     outcome = decide(str(data["resource"]), action, upload.rows, salt_of(data["id"]))
-    item = BatchItem(
+    item = item_type(
         data=data,
         total=len(upload.rows),
         errors=len(outcome.rejected),
