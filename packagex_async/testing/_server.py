@@ -52,6 +52,15 @@ def _copy(value: Any) -> Any:
     return orjson.loads(orjson.dumps(value))
 
 
+def _counts(batches: int, exports: int, seeded: Mapping[str, int]) -> dict[str, int]:
+    """How many items each resource seeds: its default, then as the caller said."""
+    counts = {resource.name: resource.seeded for resource in FAKE_RESOURCES}
+    counts.update(batches=batches, exports=exports)
+    for name, count in seeded.items():
+        counts[by_name(name).name] = count
+    return counts
+
+
 class FakePackageX:
     """A fake PackageX API (``url``) and its presigned-URL storage (``storage_url``).
 
@@ -92,13 +101,9 @@ class FakePackageX:
         self.api_key, self.seed = api_key, seed
         self.clock = Clock()
         self.faults = Faults()
-        counts = {resource.name: resource.seeded for resource in FAKE_RESOURCES}
-        counts.update(batches=batches, exports=exports)
-        for name, count in (seeded or {}).items():
-            counts[by_name(name).name] = count
         self._state = FakeState.seeded(
             Factory(seed),
-            counts,
+            _counts(batches, exports, seeded or {}),
             api_key=api_key,
             clock=self.clock,
             faults=self.faults,
