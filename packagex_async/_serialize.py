@@ -76,7 +76,7 @@ def _msgspec_encoder() -> Callable[[Any], bytes] | None:
         return None
     import msgspec
 
-    return msgspec.json.Encoder().encode
+    return msgspec.json.Encoder(order="sorted").encode  # nested dicts too, as orjson
 
 
 _ENCODE = _msgspec_encoder()
