@@ -16,6 +16,7 @@ from typing import Any
 from .._specs import ResourceSpec
 from ._batches import Batches
 from ._exports import Exports
+from ._imports import Imports
 from ._jobs import JobResource
 
 __all__ = ["RESOURCES", "SPECS", "Batches", "Exports", "Resources", "spec_of"]
@@ -26,6 +27,7 @@ class Resources:
 
     batches: Batches
     exports: Exports
+    imports: Imports
 
 
 RESOURCES: tuple[type[JobResource[Any, Any]], ...] = tuple(Resources.__annotations__.values())

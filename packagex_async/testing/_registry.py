@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from ._batches import BATCHES
 from ._exports import EXPORTS
+from ._imports import IMPORTS
 from ._resource import FakeResource
 
 __all__ = ["FAKE_RESOURCES", "LIST_ROUTES", "ROUTES", "by_list_route", "by_name"]
 
-FAKE_RESOURCES: tuple[FakeResource, ...] = (BATCHES, EXPORTS)
+FAKE_RESOURCES: tuple[FakeResource, ...] = (BATCHES, EXPORTS, IMPORTS)
 
 LIST_ROUTES = tuple(resource.list_route for resource in FAKE_RESOURCES)
 """The routes that list pages (where page numbers, faults by page and drift apply)."""

@@ -18,6 +18,7 @@ from packagex_async import (
     Download,
     Export,
     ExportStatus,
+    Import,
     JobFailedError,
     PackageX,
     PackageXError,
@@ -82,10 +83,10 @@ async def job_errors(px: PackageX) -> None:
     try:
         await px.batches.run(resource="contact", action="delete", data=[{"id": "c_1"}])
     except JobFailedError as failed:
-        assert_type(failed.job, "Batch | Export")
+        assert_type(failed.job, "Batch | Export | Import")
         print(failed.job.status, failed.job.id)
     except WaitTimeoutError as slow:
-        assert_type(slow.last, "Batch | Export | None")
+        assert_type(slow.last, "Batch | Export | Import | None")
         if slow.last is not None:
             print(slow.last.status)
 
@@ -101,3 +102,14 @@ def to_dict_takes_models_only(batches: list[Batch]) -> None:
 
 async def wrong_file_name_is_a_type_error(px: PackageX, target: Path) -> None:
     await px.exports.download("exp_1", "xlsx", target)  # type: ignore[arg-type]
+
+
+async def imports(px: PackageX) -> None:
+    job = await px.imports.create(resource="contact", action="merge", data=[{"name": "Ada"}])
+    assert_type(job, Import)
+    done = await px.imports.wait(job.id)
+    assert_type(done.has_errors_file, "bool | None")
+    async for row in px.imports.rows(job.id, "errors_csv"):
+        assert_type(row, dict[str, str])
+    async for item in px.imports.list(limit=5):
+        assert_type(item, Import)

