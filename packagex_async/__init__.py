@@ -23,7 +23,6 @@ from .models import *  # noqa: F403  # every model and enum of every resource (l
 
 if TYPE_CHECKING:
     from ._client import PackageX
-    from ._creates import CsvFieldOptions, ExportOptions, between, since, until
     from ._errors import (
         APIConnectionError,
         APIResponseValidationError,
@@ -46,9 +45,10 @@ if TYPE_CHECKING:
         ResponseTooLargeError,
         WaitTimeoutError,
     )
-    from ._files import Download, Files
-    from ._many import RetrieveResult
-    from ._pagination import AsyncPaginator
+    from ._jobs._creates import CsvFieldOptions, ExportOptions, between, since, until
+    from ._jobs._files import Download, Files
+    from ._listing._many import RetrieveResult
+    from ._listing._pagination import AsyncPaginator
     from ._serialize import to_dict, to_json
 
 __all__ = [
@@ -93,11 +93,11 @@ if not TYPE_CHECKING:
         __name__,
         {
             "PackageX": "._client",
-            "CsvFieldOptions": "._creates",
-            "ExportOptions": "._creates",
-            "between": "._creates",
-            "since": "._creates",
-            "until": "._creates",
+            "CsvFieldOptions": "._jobs._creates",
+            "ExportOptions": "._jobs._creates",
+            "between": "._jobs._creates",
+            "since": "._jobs._creates",
+            "until": "._jobs._creates",
             "APIConnectionError": "._errors",
             "APIResponseValidationError": "._errors",
             "APIStatusError": "._errors",
@@ -118,10 +118,10 @@ if not TYPE_CHECKING:
             "RateLimitError": "._errors",
             "ResponseTooLargeError": "._errors",
             "WaitTimeoutError": "._errors",
-            "Download": "._files",
-            "Files": "._files",
-            "RetrieveResult": "._many",
-            "AsyncPaginator": "._pagination",
+            "Download": "._jobs._files",
+            "Files": "._jobs._files",
+            "RetrieveResult": "._listing._many",
+            "AsyncPaginator": "._listing._pagination",
             "to_dict": "._serialize",
             "to_json": "._serialize",
         },

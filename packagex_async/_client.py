@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 import aiohttp
 
 from . import _converter  # noqa: F401  # the codec loads with the client: a bad decoder fails here
-from ._files import Files
 from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
+from ._jobs._files import Files
 from ._network import Network
 from ._params import check_flag, wrong_value
 from ._session import SharedSession

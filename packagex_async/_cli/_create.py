@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._creates import between, since, until
+from .._jobs._creates import between, since, until
 from .._params import wrong_value
 from .._specs import CreateSpec
 from ._completion import values

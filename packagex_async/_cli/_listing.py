@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from .._pagination import AsyncPaginator
+from .._listing._pagination import AsyncPaginator
 from ..models import Page, Pagination
 from ._connect import connect
 from ._exits import OK, USAGE, CLIError

@@ -19,8 +19,8 @@ from typing import Any, Literal, TypedDict
 
 import orjson
 
-from ._params import check_flag, check_text, enum_value, wrong_type, wrong_value
-from .models import BatchAction, BatchMode, BatchResource, DuplicateHandling, ExportResource
+from .._params import check_flag, check_text, enum_value, wrong_type, wrong_value
+from ..models import BatchAction, BatchMode, BatchResource, DuplicateHandling, ExportResource
 
 __all__ = [
     "BATCH_ARGUMENTS",

@@ -36,8 +36,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
+from ..models import Page
 from ._consistency import SeenIds, check_new_ids
-from .models import Page
 
 __all__ = ["AHEAD", "PageWalk"]
 

@@ -14,8 +14,8 @@ import builtins
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
-from .._many import RetrieveResult, retrieve_many
-from .._pagination import AsyncPaginator
+from .._listing._many import RetrieveResult, retrieve_many
+from .._listing._pagination import AsyncPaginator
 from .._params import (
     QueryValue,
     check_extra_query,

@@ -14,9 +14,9 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Literal, overload
 
-from .._creates import batch_body
-from .._many import RetrieveResult
-from .._pagination import AsyncPaginator
+from .._jobs._creates import batch_body
+from .._listing._many import RetrieveResult
+from .._listing._pagination import AsyncPaginator
 from .._params import QueryValue
 from .._settings import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from .._specs import CreateArgument, CreateSpec, FileSpec, Filter, ResourceSpec

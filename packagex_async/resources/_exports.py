@@ -13,9 +13,9 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, ClassVar, Literal, overload
 
-from .._creates import CsvFieldOptions, ExportOptions, export_body
-from .._many import RetrieveResult
-from .._pagination import AsyncPaginator
+from .._jobs._creates import CsvFieldOptions, ExportOptions, export_body
+from .._listing._many import RetrieveResult
+from .._listing._pagination import AsyncPaginator
 from .._params import QueryValue, wrong_value
 from .._settings import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from .._specs import CreateSpec, FileSpec, Filter, ResourceSpec

@@ -24,15 +24,15 @@ from .._errors import (
     PackageXError,
 )
 from .._http._redact import SecretURL, where
+from .._jobs._rowstream import csv_rows, json_rows
+from .._jobs._waiting import HasStatus, wait_until_final
 from .._params import check_callback, check_path, check_seconds, id_segment
-from .._rowstream import csv_rows, json_rows
 from .._settings import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
-from .._waiting import HasStatus, wait_until_final
 from ._base import Resource
 
 if TYPE_CHECKING:  # the HTTP stack loads when a client is made, not with the specs
-    from .._files import Download, Files, ProgressCallback
     from .._http import Api
+    from .._jobs._files import Download, Files, ProgressCallback
 
 __all__ = ["CSVRow", "JSONRow", "JobResource", "RunPlan"]
 
@@ -217,7 +217,7 @@ class JobResource(Resource[J], Generic[J, F]):
             raise FileNotAvailableError(
                 f"{job_id} has no {file} file (status: {job.status}): {spec.exists_when}"
             )
-        from .._files import presigned_url_problem  # loaded with the client already
+        from .._jobs._files import presigned_url_problem  # loaded with the client already
 
         url = SecretURL(url)
         problem = presigned_url_problem(url)
