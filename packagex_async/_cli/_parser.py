@@ -269,6 +269,14 @@ def _add_fake_commands(commands: _Commands) -> None:
     serve.add_argument("--port", type=int, default=8080, help="API port (default: 8080)")
     serve.add_argument("--batches", type=int, default=60, help="seeded batches (default: 60)")
     serve.add_argument("--exports", type=int, default=30, help="seeded exports (default: 30)")
+    serve.add_argument(
+        "--seeded",
+        action="append",
+        default=[],
+        type=_name_count,
+        metavar="RESOURCE=N",
+        help="seeded items of any resource, e.g. imports=5 (repeatable)",
+    )
     serve.add_argument("--seed", type=int, default=0, help="data seed (default: 0)")
     serve.add_argument(
         "--step-seconds",
@@ -278,6 +286,14 @@ def _add_fake_commands(commands: _Commands) -> None:
         help="how long a created job stays in each status (default: 1)",
     )
     serve.set_defaults(run=serve_fake_command)
+
+
+def _name_count(text: str) -> tuple[str, int]:
+    """``imports=5``: a resource's name and a count >= 0 (the fake checks the name)."""
+    name, sep, number = text.partition("=")
+    if not sep or not name or not number.isdigit():
+        raise argparse.ArgumentTypeError(f"expected RESOURCE=N, e.g. imports=5, got {text!r}")
+    return name, int(number)
 
 
 def _one_of(choices: Iterable[str]) -> str:
