@@ -28,7 +28,7 @@ from report import Outcome, Table, Target, ratio, spread
 from stats import interleaved
 
 from packagex_async import PackageX
-from packagex_async._rowstream import csv_rows, json_rows
+from packagex_async._jobs._rowstream import csv_rows, json_rows
 
 HERE = Path(__file__).parent
 ROWS = 200_000

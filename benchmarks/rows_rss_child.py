@@ -14,7 +14,7 @@ import resource
 import sys
 
 from packagex_async import PackageX
-from packagex_async._rowstream import csv_rows, json_rows
+from packagex_async._jobs._rowstream import csv_rows, json_rows
 
 
 def peak_kib() -> int:

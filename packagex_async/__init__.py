@@ -1,4 +1,4 @@
-"""packagex_async: the async Python SDK for the PackageX API's Batches and Exports.
+"""packagex_async: the async Python SDK for the PackageX API's job resources.
 
 async with PackageX() as px:
     async for batch in px.batches.list(status="completed"):
@@ -7,19 +7,22 @@ async with PackageX() as px:
 Importing the package is cheap: each public name is imported from its module on first
 use (PEP 562), so ``packagex --help`` and every TAB of shell completion, which import
 ``packagex_async._cli``, never load aiohttp or the client. Type checkers read the
-imports under ``TYPE_CHECKING``, which name the same modules.
+imports under ``TYPE_CHECKING``, which name the same modules. The models and their
+enums (``models.__all__``, attrs classes only) are imported at once and re-exported
+whole, so a resource's model is public by being listed in ``models``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import models
 from ._lazy import lazy_exports
 from ._version import VERSION as __version__
+from .models import *  # noqa: F403  # every model and enum of every resource (light: attrs)
 
 if TYPE_CHECKING:
     from ._client import PackageX
-    from ._creates import CsvFieldOptions, ExportOptions, since, until
     from ._errors import (
         APIConnectionError,
         APIResponseValidationError,
@@ -42,29 +45,12 @@ if TYPE_CHECKING:
         ResponseTooLargeError,
         WaitTimeoutError,
     )
-    from ._files import Download, Files
-    from ._many import RetrieveResult
-    from ._pagination import AsyncPaginator
+    from ._jobs._creates import CsvFieldOptions, ExportOptions, between, since, until
+    from ._jobs._files import Download, Files
+    from ._listing._many import RetrieveResult
+    from ._listing._pagination import AsyncPaginator
     from ._redis_pacing import RedisPacing
     from ._serialize import to_dict, to_json
-    from .models import (
-        Batch,
-        BatchAction,
-        BatchMode,
-        BatchPhase,
-        BatchResource,
-        BatchStats,
-        BatchStatus,
-        BatchVia,
-        DuplicateHandling,
-        Export,
-        ExportOrderBy,
-        ExportResource,
-        ExportStatus,
-        Page,
-        Pagination,
-        SortDirection,
-    )
 
 __all__ = [
     "APIConnectionError",
@@ -74,22 +60,9 @@ __all__ = [
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
-    "Batch",
-    "BatchAction",
-    "BatchMode",
-    "BatchPhase",
-    "BatchResource",
-    "BatchStats",
-    "BatchStatus",
-    "BatchVia",
     "CsvFieldOptions",
     "Download",
-    "DuplicateHandling",
-    "Export",
     "ExportOptions",
-    "ExportOrderBy",
-    "ExportResource",
-    "ExportStatus",
     "FileDownloadError",
     "FileNotAvailableError",
     "FileURLExpiredError",
@@ -101,32 +74,32 @@ __all__ = [
     "PackageXError",
     "PackageXTypeError",
     "PackageXValueError",
-    "Page",
-    "Pagination",
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "RedisPacing",
     "ResponseTooLargeError",
     "RetrieveResult",
-    "SortDirection",
     "WaitTimeoutError",
     "__version__",
+    "between",
     "since",
     "to_dict",
     "to_json",
     "until",
 ]
+__all__ += models.__all__  # a new resource's model is exported by listing it there
 
 if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
             "PackageX": "._client",
-            "CsvFieldOptions": "._creates",
-            "ExportOptions": "._creates",
-            "since": "._creates",
-            "until": "._creates",
+            "CsvFieldOptions": "._jobs._creates",
+            "ExportOptions": "._jobs._creates",
+            "between": "._jobs._creates",
+            "since": "._jobs._creates",
+            "until": "._jobs._creates",
             "APIConnectionError": "._errors",
             "APIResponseValidationError": "._errors",
             "APIStatusError": "._errors",
@@ -147,28 +120,12 @@ if not TYPE_CHECKING:
             "RateLimitError": "._errors",
             "ResponseTooLargeError": "._errors",
             "WaitTimeoutError": "._errors",
-            "Download": "._files",
-            "Files": "._files",
-            "RetrieveResult": "._many",
-            "AsyncPaginator": "._pagination",
+            "Download": "._jobs._files",
+            "Files": "._jobs._files",
+            "RetrieveResult": "._listing._many",
+            "AsyncPaginator": "._listing._pagination",
             "RedisPacing": "._redis_pacing",
             "to_dict": "._serialize",
             "to_json": "._serialize",
-            "Batch": ".models",
-            "BatchAction": ".models",
-            "BatchMode": ".models",
-            "BatchPhase": ".models",
-            "BatchResource": ".models",
-            "BatchStats": ".models",
-            "BatchStatus": ".models",
-            "BatchVia": ".models",
-            "DuplicateHandling": ".models",
-            "Export": ".models",
-            "ExportOrderBy": ".models",
-            "ExportResource": ".models",
-            "ExportStatus": ".models",
-            "Page": ".models",
-            "Pagination": ".models",
-            "SortDirection": ".models",
         },
     )

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 import aiohttp
 
-from ._files import Files
+from . import _converter  # noqa: F401  # the codec loads with the client: a bad decoder fails here
 from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
+from ._jobs._files import Files
 from ._network import Network
 from ._params import check_flag, wrong_type, wrong_value
 from ._redis_pacing import RedisPacing
@@ -29,16 +30,18 @@ from ._settings import (
     BASE_URL_ENV_VAR,
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
     Settings,
     resolve_api_key,
 )
 from ._version import VERSION
-from .resources import Batches, Exports
+from .resources import RESOURCES, Resources
 
 __all__ = ["API_KEY_ENV_VAR", "BASE_URL_ENV_VAR", "DEFAULT_BASE_URL", "PackageX"]
 
 
-class PackageX:
+class PackageX(Resources):
     """The PackageX API client: ``async with PackageX() as px: ...``.
 
     ``api_key`` defaults to the ``PX_API_KEY`` environment variable and ``base_url``
@@ -57,19 +60,20 @@ class PackageX:
     downloads use the same settings. A borrowed ``session`` is used as is.
     ``pacing=RedisPacing(url)`` shares ``rate_limit`` and the 429 pause with every
     client of the same Redis namespace, in any process (see ``RedisPacing``).
+
+    Each resource of the registry (``resources.Resources``: ``batches``, ``exports``,
+    ...) is an attribute, wired here from the registry without naming any.
     """
 
     files: Files
-    batches: Batches
-    exports: Exports
 
     def __init__(
         self,
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float = 60.0,
-        max_retries: int = 2,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
         retry_initial_delay: float = 0.5,
         retry_max_delay: float = 8.0,
         session: aiohttp.ClientSession | None = None,
@@ -127,8 +131,8 @@ class PackageX:
         self._shared = shared
         self._pacer = pacer
         self.files = Files(pipeline=pipeline, redactor=redactor, timeout=settings.timeout)
-        self.batches = Batches(api, self.files)
-        self.exports = Exports(api, self.files)
+        for resource in RESOURCES:
+            setattr(self, resource.spec.name, resource(api, self.files))
 
     def with_options(
         self,
@@ -256,6 +260,8 @@ def _pacer(pacing: RedisPacing | None, rate_limit: float | None) -> Pacer:
 
 
 def _headers(api_key: str) -> dict[str, str]:
+    """The API's headers. The API also accepts ``X-API-KEY``; ``PX-API-KEY`` is the one
+    its docs name first, and what the fake checks, so the SDK sends only that."""
     return {"PX-API-KEY": api_key, "Accept": "application/json", "User-Agent": _USER_AGENT}
 
 

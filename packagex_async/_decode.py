@@ -65,10 +65,12 @@ def decode_page(
     if "pagination" not in envelope:
         raise _shape_error(endpoint, "'pagination' should be an object, got nothing")
     pagination = _pagination(envelope["pagination"], endpoint, page=page, limit=limit)
+    events = envelope.get("events")
+    events = events if isinstance(events, list) else None  # optional, never a failure
     if isinstance(envelope, Decoded):  # msgspec read the items into models already
-        return Page(data, pagination)
+        return Page(data, pagination, events)
     try:
-        return Page(structure_items(data), pagination)
+        return Page(structure_items(data), pagination, events)
     except _SHAPE_ERRORS as exc:
         raise _shape_error(endpoint, f"the page could not be read: {exc}") from exc
 

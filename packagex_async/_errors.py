@@ -31,10 +31,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
-    from .models import Batch, Export
+    from .models import JobModel as _JobModel
 
-JobModel: TypeAlias = "Batch | Export"
-"""What ``WaitTimeoutError.last`` and ``JobFailedError.job`` hold: one of the job models."""
+JobModel: TypeAlias = "_JobModel"
+"""What ``WaitTimeoutError.last`` and ``JobFailedError.job`` hold: ``models.JobModel``."""
 
 __all__ = [
     "APIConnectionError",

@@ -86,7 +86,11 @@ def make_page_reader(model: type[Any]) -> BodyReader:
     struct, convert = _fast_model(model)
     envelope = msgspec.defstruct(
         f"{model.__name__}PageBody",
-        [("data", list[struct]), ("pagination", msgspec.Raw, msgspec.UNSET)],  # type: ignore[valid-type]
+        [
+            ("data", list[struct]),  # type: ignore[valid-type]
+            ("pagination", msgspec.Raw, msgspec.UNSET),
+            ("events", msgspec.Raw, msgspec.UNSET),
+        ],
         gc=False,
     )
     decoder = msgspec.json.Decoder(envelope)
@@ -98,6 +102,8 @@ def make_page_reader(model: type[Any]) -> BodyReader:
         decoded = Decoded(data=[convert(item) for item in answer.data])
         if answer.pagination is not msgspec.UNSET:  # read as orjson reads it: the full way's
             decoded["pagination"] = orjson.loads(memoryview(answer.pagination))
+        if answer.events is not msgspec.UNSET:
+            decoded["events"] = orjson.loads(memoryview(answer.events))
         return decoded
 
     return read

@@ -30,15 +30,12 @@ import orjson
 
 from ._converter import DECODER, converter
 from ._params import wrong_type
-from .models import Batch, BatchPhase, BatchStats, Export, Page, Pagination
+from .models import Model
 
 __all__ = ["to_dict", "to_json"]
 
-Model = Batch | Export | BatchPhase | BatchStats | Pagination | Page[Any]
-"""What ``to_dict`` and ``to_json`` accept; anything else is a ``PackageXTypeError``."""
-
 MODELS: tuple[type[Any], ...] = tuple(typing.get_origin(m) or m for m in typing.get_args(Model))
-"""``Model`` as classes, for ``isinstance`` (``Page[Any]`` is checked as ``Page``)."""
+"""``models.Model`` as classes, for ``isinstance`` (``Page[Any]`` is checked as ``Page``)."""
 
 
 def to_dict(value: Model) -> dict[str, Any]:
@@ -79,7 +76,7 @@ def _msgspec_encoder() -> Callable[[Any], bytes] | None:
         return None
     import msgspec
 
-    return msgspec.json.Encoder().encode
+    return msgspec.json.Encoder(order="sorted").encode  # nested dicts too, as orjson
 
 
 _ENCODE = _msgspec_encoder()

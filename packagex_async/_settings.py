@@ -24,7 +24,12 @@ __all__ = [
     "API_KEY_ENV_VAR",
     "BASE_URL_ENV_VAR",
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_POLL_INTERVAL",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_POLL_INTERVAL",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_WAIT_TIMEOUT",
     "PER_CALL_OPTIONS",
     "Settings",
     "resolve_api_key",
@@ -32,6 +37,14 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.packagex.io"
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+DEFAULT_TIMEOUT = 60.0
+"""Seconds per attempt of one request."""
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_WAIT_TIMEOUT = 600.0
+"""Seconds ``wait()`` / ``run()`` wait for a job to finish."""
+DEFAULT_POLL_INTERVAL = 1.0
+"""Seconds between ``wait()``'s first polls; they grow to ``DEFAULT_MAX_POLL_INTERVAL``."""
+DEFAULT_MAX_POLL_INTERVAL = 15.0
 API_KEY_ENV_VAR = "PX_API_KEY"
 BASE_URL_ENV_VAR = "PX_BASE_URL"
 

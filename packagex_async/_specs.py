@@ -1,11 +1,12 @@
-"""One declaration per resource: every fact about it, in one place.
+"""What a resource declaration is made of: ``ResourceSpec`` and its parts.
 
-A resource is data: its path, model, id name, default page size, final statuses,
-files and filters. Query building, include flags, ``FileNotAvailableError`` reasons,
-``wait``'s final statuses and the CLI's kinds, choices and help all derive from
-the ``ResourceSpec``; the typed public methods in ``resources/`` stay thin, and
-``tests/unit/test_specs.py`` ties their signatures to these declarations so the two
-cannot drift. Adding a resource means one spec here plus one thin typed module.
+A resource is data: its path, model, id name, default page size, final and success
+statuses, files (with their formats), filters and create arguments. Query building,
+include flags, ``FileNotAvailableError`` reasons, ``wait``'s final statuses and the
+CLI's kinds, choices, create options and help all derive from the ``ResourceSpec``.
+Each resource module in ``resources/`` declares its own spec beside its thin typed
+methods, and ``resources/__init__`` registers it; ``tests/unit/test_specs.py`` ties
+the methods' signatures to the declarations so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -20,20 +21,8 @@ import attrs
 
 from ._errors import PackageXValueError
 from ._params import check_flag, check_text, enum_value, enum_values
-from .models import (
-    Batch,
-    BatchMode,
-    BatchResource,
-    BatchStatus,
-    BatchVia,
-    Export,
-    ExportOrderBy,
-    ExportResource,
-    ExportStatus,
-    SortDirection,
-)
 
-__all__ = ["BATCHES", "EXPORTS", "SPECS", "FileSpec", "Filter", "ResourceSpec"]
+__all__ = ["CreateArgument", "CreateSpec", "FileSpec", "Filter", "ResourceSpec"]
 
 
 @attrs.frozen
@@ -76,6 +65,45 @@ class Filter:
 
 
 @attrs.frozen
+class CreateArgument:
+    """One keyword argument of a resource's ``create()``, as the CLI offers it."""
+
+    name: str
+    """The keyword (and, with dashes, the CLI option)."""
+    help: str
+    values: type[enum.Enum] | None = None
+    """The enum of allowed values (the SDK checks them; the CLI completes them)."""
+    flag: bool = False
+    """A boolean switch (``--save-upload``)."""
+    required: bool = False
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return () if self.values is None else tuple(str(m.value) for m in self.values)
+
+
+@attrs.frozen
+class CreateSpec:
+    """How a resource's jobs are created, for the CLI's ``<resource> create`` command.
+
+    ``form`` is the shape of the arguments: ``"rows"`` (a RESOURCE, ``sources`` of
+    rows of which exactly one is given, and plain ``arguments``) or ``"query"`` (a
+    RESOURCE and the list API's filters, written by the CLI's date, limit and CSV
+    options, as an export takes them).
+    """
+
+    form: Literal["rows", "query"]
+    sources: tuple[str, ...] = ()
+    """``rows``: the mutually exclusive row sources of ``create()`` (data, file, url)."""
+    source_required: bool = True
+    """``rows``: one source must be given (else the SDK says when none may be)."""
+    arguments: tuple[CreateArgument, ...] = ()
+    download: str = ""
+    """``query``: the file ``create --wait --download PATH`` saves."""
+    resource_help: str = "what to create the job for"
+
+
+@attrs.frozen
 class ResourceSpec:
     """Everything the SDK and the CLI know about one API collection."""
 
@@ -88,6 +116,11 @@ class ResourceSpec:
     final_statuses: frozenset[str]
     files: tuple[FileSpec, ...]
     filters: tuple[Filter, ...]
+    create: CreateSpec
+    columns: tuple[str, ...]
+    """The fields a one-line summary shows (the CLI's table); JSON and CSV show all."""
+    success_status: str = "completed"
+    """The one final status that means the job did what was asked."""
     include_flags: tuple[str, ...] = attrs.field(init=False)
     """``retrieve``'s ``include_*`` flags, each once, in declaration order."""
 
@@ -131,62 +164,3 @@ class ResourceSpec:
             for f in self.filters
             if arguments[f.name] is not None
         }
-
-
-def _uploaded(kind: str) -> str:
-    return f"{kind} files exist only for batches created with save_upload=true"
-
-
-_RESULT = "result files exist only for batches created with save_result=true, once finished"
-_ERRORS = "error files exist only for batches that rejected rows"
-_EXPORTED = "export files exist once the export is completed, and are kept for 24 hours"
-
-BATCHES = ResourceSpec(
-    name="batches",
-    noun="batch",
-    path="/v1/batches",
-    model=Batch,
-    id_name="batch_id",
-    default_limit=25,
-    final_statuses=frozenset({"completed", "failed", "timed_out", "expired"}),
-    files=(
-        FileSpec("upload_csv", "include_upload_csv", "upload_csv_url", "csv", _uploaded("upload")),
-        FileSpec(
-            "upload_json", "include_upload_json", "upload_json_url", "json", _uploaded("upload")
-        ),
-        FileSpec("errors_csv", "include_errors_csv", "errors_csv_url", "csv", _ERRORS),
-        FileSpec("errors_json", "include_errors_json", "errors_json_url", "json", _ERRORS),
-        FileSpec("result_json", "include_result_json", "result_json_url", "json", _RESULT),
-    ),
-    filters=(
-        Filter("resource", BatchResource),
-        Filter("mode", BatchMode),
-        Filter("via", BatchVia),
-        Filter("status", BatchStatus),
-    ),
-)
-
-EXPORTS = ResourceSpec(
-    name="exports",
-    noun="export",
-    path="/v1/exports",
-    model=Export,
-    id_name="export_id",
-    default_limit=10,
-    final_statuses=frozenset({"completed", "failed", "timed_out"}),
-    files=(
-        FileSpec("json", "include_json", "json_url", "json", _EXPORTED),
-        FileSpec("csv", "include_csv", "csv_url", "csv", _EXPORTED),
-        FileSpec("csv_error", "include_csv", "csv_error_url", "csv", _EXPORTED),
-        FileSpec("csv_sanitized", "include_csv", "csv_sanitized_url", "csv", _EXPORTED),
-    ),
-    filters=(
-        Filter("order_by", ExportOrderBy),
-        Filter("direction", SortDirection),
-        Filter("resource", ExportResource),
-        Filter("statuses", ExportStatus, many=True, help="one or more, comma-separated"),
-        Filter("search", help="text to find in the export name"),
-    ),
-)
-
-SPECS = (BATCHES, EXPORTS)

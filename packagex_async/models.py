@@ -1,4 +1,4 @@
-"""The public data models: batches, exports, their enumerations and pages of them.
+"""The public data models: batches, exports, imports, their enumerations and pages.
 
 Attributes are the JSON keys without a leading underscore (``_result_json_url`` is
 ``result_json_url``); the ``json`` field metadata records the wire name so the one
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 import attrs
 
@@ -36,6 +36,10 @@ __all__ = [
     "ExportOrderBy",
     "ExportResource",
     "ExportStatus",
+    "Import",
+    "ImportResource",
+    "ImportStatus",
+    "ImportUploadMode",
     "Page",
     "Pagination",
     "SortDirection",
@@ -111,6 +115,20 @@ class ExportStatus(_StrEnum):
     FAILED = "failed"
     TIMED_OUT = "timed_out"
     SENT = "sent"
+
+
+class ImportResource(_StrEnum):
+    CONTACT = "contact"
+    GROUP = "group"
+
+
+class ImportUploadMode(_StrEnum):
+    SYNC = "sync"
+    ASYNC = "async"
+
+
+ImportStatus = BatchStatus
+"""An import's status: the batch statuses (the docs give imports the same ones)."""
 
 
 class ExportOrderBy(_StrEnum):
@@ -219,6 +237,44 @@ class Export:
 
 
 @attrs.define
+class Import:
+    """An import of contacts or groups: a batch with a name, an author and a mapping.
+
+    Its ``phases`` are the documented seven (prevalidation, preparsing, transforming,
+    parsing, validation, processing, ...); ``has_upload_file`` / ``has_errors_file``
+    say whether the files exist, and the ``*_url`` attributes are filled when
+    retrieved with the matching ``include_*`` flag.
+    """
+
+    id: str
+    organization_id: str | None = None
+    name: str | None = None
+    resource: ImportResource | str | None = None
+    mode: ImportUploadMode | str | None = None
+    via: BatchVia | str | None = None
+    action: BatchAction | str | None = None
+    status: ImportStatus | str | None = None
+    duplicate_handling: DuplicateHandling | str | None = None
+    location_id: str | None = None
+    reason: str | None = None
+    phases: list[BatchPhase] = attrs.Factory(list)
+    stats: BatchStats | None = None
+    column_mapping: dict[str, Any] | None = None
+    has_upload_file: bool | None = None
+    has_errors_file: bool | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    created_by: str | None = None
+    updated_by: str | None = None
+    checksum: str | None = None
+    upload_url: str | None = _wire("_upload_url")
+    upload_csv_url: str | None = _wire("_upload_csv_url")
+    upload_json_url: str | None = _wire("_upload_json_url")
+    errors_csv_url: str | None = _wire("_errors_csv_url")
+    errors_json_url: str | None = _wire("_errors_json_url")
+
+
+@attrs.define
 class Pagination:
     """Where a list page sits: ``page`` is 1-based, ``total_count`` counts all matches."""
 
@@ -227,10 +283,29 @@ class Pagination:
     has_more: bool
     total_count: int | None = None
 
+    @property
+    def last_page(self) -> int | None:
+        """The number of the last page, from ``total_count`` (None when not sent)."""
+        if self.total_count is None:
+            return None
+        return -(-self.total_count // max(self.limit, 1))  # the ceiling, in integers
+
 
 @attrs.define
 class Page(Generic[T]):
-    """One page of a list: its items and the pagination object the API sent with them."""
+    """One page of a list: its items and the pagination object the API sent with them.
+
+    ``events`` are the envelope's ``events`` ("all of the events that were triggered
+    due to this request", in PackageX's OpenAPI file) as sent, or None when absent.
+    """
 
     data: list[T]
     pagination: Pagination
+    events: list[Any] | None = None
+
+
+JobModel: TypeAlias = Batch | Export | Import
+"""A job of any resource: what ``WaitTimeoutError.last`` and ``JobFailedError.job`` hold."""
+
+Model: TypeAlias = Batch | Export | Import | BatchPhase | BatchStats | Pagination | Page[Any]
+"""What ``to_dict`` and ``to_json`` accept; anything else is a ``PackageXTypeError``."""

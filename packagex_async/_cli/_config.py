@@ -31,7 +31,13 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._settings import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
+from .._settings import (
+    API_KEY_ENV_VAR,
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+)
 from ._exits import AUTH, USAGE, CLIError
 
 if sys.version_info >= (3, 11):
@@ -53,7 +59,11 @@ PROFILE_KEYS = (
 )
 REDIS_KEYS = ("redis_url", "redis_namespace")
 """Shared pacing with the fleet (``RedisPacing``): flags ``--redis-url``, ``--redis-namespace``."""
-DEFAULTS: dict[str, Any] = {"base_url": DEFAULT_BASE_URL, "timeout": 60.0, "max_retries": 2}
+DEFAULTS: dict[str, Any] = {
+    "base_url": DEFAULT_BASE_URL,
+    "timeout": DEFAULT_TIMEOUT,
+    "max_retries": DEFAULT_MAX_RETRIES,
+}
 
 
 @attrs.frozen

@@ -1,9 +1,12 @@
-"""``exports create`` and ``batches create``: start a job, optionally wait and download.
+"""``<resource> create``: start a job, optionally wait and download.
 
-The options map one to one onto ``exports.create`` / ``batches.create``; the SDK
-checks the values (a ``PackageXValueError`` is a usage error, exit 2). The new id is
-printed (``--format json``: the whole object); ``--wait`` waits for a final status,
-and a job that ends without completing exits 6, as ``wait`` does.
+The options come from the resource's ``CreateSpec``: a ``rows`` form (a source of rows
+and the create's plain arguments, as batches and imports take them) or a ``query``
+form (the list API's filters, as an export takes them). They map one to one onto the
+resource's ``create``; the SDK checks the values (a ``PackageXValueError`` is a usage
+error, exit 2). The new id is printed (``--format json``: the whole object);
+``--wait`` waits for a final status, and a job that ends without its success status
+exits 6, as ``wait`` does.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._creates import since, until
+from .._jobs._creates import between, since, until
 from .._params import wrong_value
+from .._specs import CreateSpec
+from ._completion import values
 from ._connect import connect
 from ._exits import JOB_FAILED, OK
 from ._jobs import show, status_notes
@@ -29,17 +34,18 @@ __all__ = ["add_create_options", "create_command"]
 
 def add_create_options(parser: argparse.ArgumentParser, kind: Kind) -> None:
     """The options of ``<kind> create``, after its RESOURCE argument."""
-    parser.add_argument("resource", metavar="RESOURCE", help="what to export or import")
-    if kind.name == "exports":
-        _add_export_options(parser)
+    create = kind.spec.create
+    parser.add_argument("resource", metavar="RESOURCE", help=create.resource_help)
+    if create.form == "query":
+        _add_query_options(parser)
     else:
-        _add_batch_options(parser)
+        _add_rows_options(parser, kind.noun, create)
     parser.add_argument("--wait", action="store_true", help="wait until it is finished")
     add_poll_interval(parser)
 
 
-def _add_export_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("export")
+def _add_query_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("query")
     group.add_argument("--since", type=_date, metavar="DATE", help="created on or after DATE")
     group.add_argument("--until", type=_date, metavar="DATE", help="created on or before DATE")
     group.add_argument("--limit", metavar="N|all", help="at most N rows (default: the API's)")
@@ -55,22 +61,30 @@ def _add_export_options(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="any other option of the list API, e.g. group_id=grp_1 (repeatable)",
     )
-    group.add_argument("--download", metavar="PATH", help="with --wait: save the CSV to PATH")
+    group.add_argument("--download", metavar="PATH", help="with --wait: save the file to PATH")
 
 
-def _add_batch_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("batch")
-    group.add_argument("--action", required=True, help="merge, overwrite or delete")
-    source = group.add_mutually_exclusive_group(required=True)
-    source.add_argument("--file", metavar="PATH", help="a .csv, .xlsx or .xls file to import")
-    source.add_argument("--url", metavar="URL", help="an https:// URL of a public file")
-    source.add_argument("--data", metavar="FILE", help="a JSON array of rows ('-': stdin)")
-    group.add_argument("--mode", help="sync or mixed (default: mixed)")
-    group.add_argument("--save-upload", action="store_true", default=None, help="keep the file")
-    group.add_argument(
-        "--save-result", action="store_true", default=None, help="keep the result file"
-    )
-    group.add_argument("--duplicate-handling", help="ignore_all or use_first")
+_SOURCES = {
+    "file": ("PATH", "a .csv, .xlsx or .xls file to import"),
+    "url": ("URL", "an https:// URL of a public file"),
+    "data": ("FILE", "a JSON array of rows ('-': stdin)"),
+}
+"""What each row source of a ``rows`` form takes on the command line."""
+
+
+def _add_rows_options(parser: argparse.ArgumentParser, noun: str, create: CreateSpec) -> None:
+    group = parser.add_argument_group(noun)
+    source = group.add_mutually_exclusive_group(required=create.source_required)
+    for name in create.sources:
+        metavar, help_text = _SOURCES[name]
+        source.add_argument(f"--{name}", metavar=metavar, help=help_text)
+    for argument in create.arguments:
+        option = "--" + argument.name.replace("_", "-")
+        if argument.flag:
+            group.add_argument(option, action="store_true", default=None, help=argument.help)
+            continue
+        added = group.add_argument(option, required=argument.required, help=argument.help)
+        values(added, argument.choices)
 
 
 async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
@@ -79,23 +93,23 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
     stdout gets one record either way (``table``: the id), so scripts can capture it;
     progress notes go to stderr.
     """
+    create = kind.spec.create
     if not args.wait and getattr(args, "download", None) is not None:
-        wrong_value("--download needs --wait (the file exists once the export is completed)")
+        wrong_value(f"--download needs --wait (the file exists once the {kind.noun} is finished)")
+    arguments = _query_arguments(args) if create.form == "query" else _rows_arguments(args, create)
     async with connect(args, io.err) as px:
-        if kind.name == "exports":
-            job: Any = await px.exports.create(**_export_arguments(args))
-        else:
-            job = await px.batches.create(**_batch_arguments(args))
+        resource = kind.api(px)
+        job: Any = await resource.create(**arguments)
         io.note(f"{kind.noun} {job.id}: {job.status}")
         if args.wait:
-            job = await kind.api(px).wait(
+            job = await resource.wait(
                 job.id, poll_interval=args.poll_interval, on_progress=status_notes(kind, io)
             )
         _show(kind, job, args, io)
-        if args.wait and str(job.status) != "completed":
+        if args.wait and str(job.status) != kind.spec.success_status:
             return JOB_FAILED
         if getattr(args, "download", None):
-            done = await px.exports.download(job.id, "csv", Path(args.download))
+            done = await resource.download(job.id, create.download, Path(args.download))
             io.note(f"saved {done.path} ({done.size} bytes)")
     return OK
 
@@ -108,13 +122,14 @@ def _show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
         show(kind, job, args, io)
 
 
-def _export_arguments(args: argparse.Namespace) -> dict[str, Any]:
+def _query_arguments(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = dict(_key_value(item) for item in args.option)
-    dates = [since(args.since)] if args.since is not None else []
-    if args.until is not None:
-        dates.append(until(args.until))
-    if dates:  # one condition as documented; both as a list of conditions on created_at
-        options["created_at"] = dates[0] if len(dates) == 1 else dates
+    if args.since is not None and args.until is not None:
+        options["created_at"] = between(args.since, args.until)  # one bwi: condition
+    elif args.since is not None:
+        options["created_at"] = since(args.since)
+    elif args.until is not None:
+        options["created_at"] = until(args.until)
     for name in ("order_by", "direction"):
         if getattr(args, name) is not None:
             options[name] = getattr(args, name)
@@ -134,18 +149,13 @@ def _export_arguments(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _batch_arguments(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "resource": args.resource,
-        "action": args.action,
-        "data": None if args.data is None else _rows(args.data),
-        "file": args.file,
-        "url": args.url,
-        "mode": args.mode,
-        "save_upload": args.save_upload,
-        "save_result": args.save_result,
-        "duplicate_handling": args.duplicate_handling,
-    }
+def _rows_arguments(args: argparse.Namespace, create: CreateSpec) -> dict[str, Any]:
+    """The create's keyword arguments: the source given, then each declared argument."""
+    given: dict[str, Any] = {name: getattr(args, name) for name in create.sources}
+    if given.get("data") is not None:
+        given["data"] = _rows(given["data"])
+    given.update((a.name, getattr(args, a.name)) for a in create.arguments)
+    return {"resource": args.resource, **given}
 
 
 def _rows(source: str) -> Any:

@@ -20,6 +20,7 @@ from .._errors import (
     PermissionDeniedError,
     WaitTimeoutError,
 )
+from ..resources import spec_of
 
 __all__ = [
     "AUTH",
@@ -54,7 +55,7 @@ exit codes:
   1    any other error (connection, server, file, ...)
   2    usage: unknown command or option, bad option value
   3    authentication: no API key, or the key was rejected (401/403)
-  4    not found: no such batch or export, or the file does not exist
+  4    not found: no such job, or the file does not exist
   5    timeout: wait --timeout passed, or the API did not answer in time
   6    wait: the job ended without completing (failed, timed_out, expired)
   130  interrupted (Ctrl-C)
@@ -107,9 +108,6 @@ def one_line(error: BaseException, args: argparse.Namespace | None = None) -> st
     return text + _resume_hint(error, args) + _settings_hint(error, args)
 
 
-_GROUPS = {"Batch": "batches", "Export": "exports"}
-
-
 def _still_waiting(error: WaitTimeoutError, timeout: float | None) -> str:
     """``wait`` ran out of time: say so in commands, not in the SDK's ``wait()``."""
     after = f"after --timeout {timeout:g}s" if timeout is not None else "after the timeout"
@@ -117,7 +115,8 @@ def _still_waiting(error: WaitTimeoutError, timeout: float | None) -> str:
     if job is None:
         return f"no answer from the API {after}; run the same command again"
     job_id, status = getattr(job, "id", "?"), getattr(job, "status", "?")
-    group = _GROUPS.get(type(job).__name__, "batches")
+    spec = spec_of(type(job))
+    group = spec.name if spec is not None else "<resource>"
     return (
         f"{job_id} is still {status} {after}; "
         f"to keep waiting: packagex {group} wait {job_id} --timeout SECONDS"

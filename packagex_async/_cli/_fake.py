@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._exits import OK
+from ._exits import OK, USAGE, CLIError
 from ._streams import Streams
 
 __all__ = ["demo_command", "serve_fake_command"]
@@ -22,12 +22,16 @@ async def serve_fake_command(args: argparse.Namespace, io: Streams) -> int:
     """Serve a fake PackageX until interrupted, for tools in other languages."""
     from ..testing import serve
 
-    await serve(
-        host=args.host,
-        port=args.port,
-        batches=args.batches,
-        exports=args.exports,
-        seed=args.seed,
-        step_seconds=args.step_seconds,
-    )
+    try:
+        await serve(
+            host=args.host,
+            port=args.port,
+            batches=args.batches,
+            exports=args.exports,
+            seeded=dict(args.seeded),
+            seed=args.seed,
+            step_seconds=args.step_seconds,
+        )
+    except KeyError as unknown:  # --seeded named a resource the fake does not serve
+        raise CLIError(f"--seeded: {unknown.args[0]}", USAGE) from None
     return OK

@@ -1,4 +1,4 @@
-"""``get``, ``wait`` and ``download``: one batch or export, its outcome, its files."""
+"""``get``, ``wait`` and ``download``: one job of any resource, its outcome, its files."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .._specs import FileSpec
 from ._connect import connect
 from ._exits import JOB_FAILED, OK, USAGE, CLIError
 from ._kinds import Kind
@@ -26,9 +27,6 @@ __all__ = [
     "status_notes",
     "wait_command",
 ]
-
-_COMPLETED = "completed"
-"""The one final status that is a success, for batches and exports alike."""
 
 
 def status_notes(kind: Kind, io: Streams) -> Callable[[Any], None]:
@@ -74,14 +72,14 @@ async def wait_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int
             on_progress=on_progress,
         )
     show(kind, job, args, io)
-    return OK if str(job.status) == _COMPLETED else JOB_FAILED
+    return OK if str(job.status) == kind.spec.success_status else JOB_FAILED
 
 
 async def download_command(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
     """Download one file atomically (or stream it to stdout with ``-o -``)."""
     if args.output == "-":
         return await _to_stdout(kind, args, io)
-    path = _target(args.output, args.id, args.file)
+    path = _target(args.output, args.id, kind.spec.file(args.file))
     if not path.parent.is_dir():
         raise CLIError(f"-o {args.output}: the directory {path.parent} does not exist", USAGE)
     if path.exists() and not args.force:
@@ -106,8 +104,7 @@ async def _to_stdout(kind: Kind, args: argparse.Namespace, io: Streams) -> int:
     out = io.out.buffer if hasattr(io.out, "buffer") else None
     io.out.flush()
     async with connect(args, io.err) as px:
-        url = await kind.api(px)._file_url(args.id, args.file)
-        async for chunk in px.files.stream(url):
+        async for chunk in kind.api(px).stream(args.id, args.file):
             if out is None:
                 io.out.write(chunk.decode("utf-8", "replace"))
             else:
@@ -144,21 +141,19 @@ class _DownloadProgress:
             self._bar.close()
 
 
-def default_download_name(object_id: str, file: str) -> str:
-    """``<id>.<file name>.<extension>``: ``batch_1.result.json``, ``exp_1.error.csv``.
+def default_download_name(object_id: str, file: FileSpec) -> str:
+    """``<id>.<file name>.<format>``: ``batch_1.result.json``, ``exp_1.error.csv``.
 
-    The file's format word (csv/json) becomes the extension, the rest its name. The
-    id is reduced to letters, digits, ``_`` and ``-``, so an odd id can never name a
-    path outside the current directory.
+    The extension is the file's ``format``; the format's word is left out of the rest
+    of its name (``result_json`` -> ``result``). The id is reduced to letters, digits,
+    ``_`` and ``-``, so an odd id can never name a path outside the current directory.
     """
-    words = file.split("_")
-    extension = next((word for word in words if word in ("csv", "json")), "")
-    stem = [word for word in words if word != extension]
+    stem = [word for word in file.name.split("_") if word != file.format]
     safe_id = re.sub(r"[^A-Za-z0-9_-]", "_", object_id)
-    return ".".join([safe_id, *stem, extension] if extension else [safe_id, *stem])
+    return ".".join([safe_id, *stem, file.format])
 
 
-def _target(output: str | None, object_id: str, file: str) -> Path:
+def _target(output: str | None, object_id: str, file: FileSpec) -> Path:
     """``-o`` as given; a directory (or no ``-o``) gets the default name.
 
     ``-o exports/`` (a trailing separator) means a directory even before it exists:

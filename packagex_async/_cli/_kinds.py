@@ -1,30 +1,27 @@
-"""What the CLI knows about batches and exports: columns, files, filters.
+"""What the CLI knows about each resource: one ``Kind`` per entry of the SDK's registry.
 
-Files, ``--include`` names, filters and their choices come from the SDK's
-``ResourceSpec``, so a file or filter the SDK adds shows up here without a second
-list to keep in sync; only the table's columns are the CLI's own.
+Files, ``--include`` names, filters, create options, the table's columns and the
+success status come from the SDK's ``ResourceSpec``, so a resource, file or filter
+the SDK adds shows up here without a second list to keep in sync.
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .. import _specs as specs
 from .._specs import Filter, ResourceSpec
-from ..models import Batch, Export
+from ..resources import SPECS
 from ._exits import USAGE, CLIError
 from ._records import field_names
 
-if TYPE_CHECKING:  # the client and its resources load aiohttp: only commands that call them do
+if TYPE_CHECKING:  # the client loads aiohttp: only commands that call the API do
     from .._client import PackageX
-    from ..resources import Batches, Exports
 
-__all__ = ["BATCHES", "EXPORTS", "KINDS", "Kind"]
+__all__ = ["KINDS", "Kind", "kind_named"]
 
 
 @attrs.frozen
@@ -32,9 +29,16 @@ class Kind:
     """One resource as the CLI presents it."""
 
     spec: ResourceSpec
-    columns: tuple[str, ...]
-    """The compact table's columns; JSON and CSV carry every field."""
-    api: Callable[[PackageX], Batches | Exports]
+
+    def api(self, px: PackageX) -> Any:
+        """The client's resource for this kind (``px.<name>``), called with the options'
+        keyword arguments (its ``list``, ``retrieve`` and ``create`` differ per resource)."""
+        return getattr(px, self.spec.name)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The compact table's columns; JSON and CSV carry every field."""
+        return self.spec.columns
 
     @property
     def name(self) -> str:
@@ -45,8 +49,8 @@ class Kind:
         return self.spec.noun
 
     @property
-    def model(self) -> type[Batch] | type[Export]:
-        model: type[Batch] | type[Export] = self.spec.model
+    def model(self) -> type[Any]:
+        model: type[Any] = self.spec.model
         return model
 
     @property
@@ -88,16 +92,10 @@ class Kind:
         return {name: value for name, value in given.items() if value is not None}
 
 
-BATCHES = Kind(
-    spec=specs.BATCHES,
-    columns=("id", "status", "resource", "mode", "via", "created_at"),
-    api=lambda px: px.batches,
-)
+KINDS = tuple(Kind(spec) for spec in SPECS)
+"""One kind per registered resource, in the registry's order."""
 
-EXPORTS = Kind(
-    spec=specs.EXPORTS,
-    columns=("id", "name", "status", "resource", "count_total", "created_at"),
-    api=lambda px: px.exports,
-)
 
-KINDS = (BATCHES, EXPORTS)
+def kind_named(name: str) -> Kind:
+    """The kind whose resource is ``name`` (``batches``)."""
+    return next(kind for kind in KINDS if kind.name == name)

@@ -8,13 +8,12 @@ list is; the progress bar's total is the API's ``total_count``.
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import AsyncIterator
 from typing import Any
 
 import attrs
 
-from .._pagination import AsyncPaginator
+from .._listing._pagination import AsyncPaginator
 from ..models import Page, Pagination
 from ._connect import connect
 from ._exits import OK, USAGE, CLIError
@@ -106,7 +105,7 @@ def _say_if_empty(page: Page[Any], kind: Kind, io: Streams) -> None:
     pagination = page.pagination
     total = pagination.total_count
     if pagination.page > 1 and total:
-        last = math.ceil(total / pagination.limit)
+        last = pagination.last_page
         io.say(f"page {pagination.page} is past the last page ({last})")
     else:
         io.say(f"no {kind.name} match")
@@ -122,7 +121,7 @@ def _remaining(pagination: Pagination) -> int | None:
 def _more_hint(pagination: Pagination, kind: Kind) -> str:
     if pagination.total_count is None:
         return f"more {kind.name}: --page {pagination.page + 1}, or --all for every page"
-    last = math.ceil(pagination.total_count / max(pagination.limit, 1))
+    last = pagination.last_page
     return (
         f"page {pagination.page} of {last} ({pagination.total_count} {kind.name}); "
         f"--page {pagination.page + 1} for the next, --all for every page"

@@ -1,4 +1,4 @@
-"""The argument parser: ``packagex {batches,exports} ACTION ...``, ``demo``, ``serve-fake``.
+"""The argument parser: ``packagex RESOURCE ACTION ...``, ``demo``, ``serve-fake``.
 
 Connection and output options are accepted before the command (``packagex --format
 json batches list``) and after it (``packagex batches list --format json``): the
@@ -14,7 +14,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeAlias
 
 from .. import __version__
-from .._settings import API_KEY_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL
+from .._settings import (
+    API_KEY_ENV_VAR,
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+)
 from ._argparse import Parser
 from ._completion import SHELLS, completion_command, values
 from ._config import PROFILE_ENV_VAR
@@ -46,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line."""
     parser = Parser(
         prog="packagex",
-        description="PackageX Batches and Exports from the command line.",
+        description="PackageX job resources from the command line.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_shared_options(suppress=False)],
@@ -123,7 +129,7 @@ def _connection_options(group: argparse._ArgumentGroup, default: Default) -> Non
         type=seconds,
         metavar="SECONDS",
         default=default(None),
-        help="give up on an unanswered request after this long (default: 60)",
+        help=f"give up on an unanswered request after this long (default: {DEFAULT_TIMEOUT:g})",
     )
 
 
@@ -225,9 +231,9 @@ def _add_wait(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=seconds,
-        default=600.0,
+        default=DEFAULT_WAIT_TIMEOUT,
         metavar="SECONDS",
-        help="give up (exit 5) after this long (default: 600)",
+        help=f"give up (exit 5) after this long (default: {DEFAULT_WAIT_TIMEOUT:g})",
     )
     add_poll_interval(parser)
 
@@ -281,6 +287,14 @@ def _add_fake_commands(commands: _Commands) -> None:
     serve.add_argument("--port", type=int, default=8080, help="API port (default: 8080)")
     serve.add_argument("--batches", type=int, default=60, help="seeded batches (default: 60)")
     serve.add_argument("--exports", type=int, default=30, help="seeded exports (default: 30)")
+    serve.add_argument(
+        "--seeded",
+        action="append",
+        default=[],
+        type=_name_count,
+        metavar="RESOURCE=N",
+        help="seeded items of any resource, e.g. imports=5 (repeatable)",
+    )
     serve.add_argument("--seed", type=int, default=0, help="data seed (default: 0)")
     serve.add_argument(
         "--step-seconds",
@@ -290,6 +304,14 @@ def _add_fake_commands(commands: _Commands) -> None:
         help="how long a created job stays in each status (default: 1)",
     )
     serve.set_defaults(run=serve_fake_command)
+
+
+def _name_count(text: str) -> tuple[str, int]:
+    """``imports=5``: a resource's name and a count >= 0 (the fake checks the name)."""
+    name, sep, number = text.partition("=")
+    if not sep or not name or not number.isdigit():
+        raise argparse.ArgumentTypeError(f"expected RESOURCE=N, e.g. imports=5, got {text!r}")
+    return name, int(number)
 
 
 def _one_of(choices: Iterable[str]) -> str:

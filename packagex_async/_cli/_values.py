@@ -12,6 +12,8 @@ import difflib
 import math
 from collections.abc import Callable
 
+from .._settings import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL
+
 __all__ = ["add_poll_interval", "comma_choices", "count", "object_id", "seconds"]
 
 
@@ -64,7 +66,8 @@ def add_poll_interval(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--poll-interval",
         type=seconds,
-        default=1.0,
+        default=DEFAULT_POLL_INTERVAL,
         metavar="SECONDS",
-        help="first wait between polls, growing to 15 s (default: 1)",
+        help=f"first wait between polls, growing to {DEFAULT_MAX_POLL_INTERVAL:g} s "
+        f"(default: {DEFAULT_POLL_INTERVAL:g})",
     )

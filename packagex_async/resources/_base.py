@@ -2,20 +2,20 @@
 
 A resource subclass names its ``ResourceSpec`` and declares its typed public
 methods; the work is done here from the spec.
+
+The decoders load when a client wires its resources (``__init__``), not when a
+resource module is imported: the CLI imports the modules for their specs at every
+TAB of shell completion, and must stay light.
 """
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Mapping
-from typing import ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
-from .._converter import structure_list
-from .._decode import decode_object, decode_page
-from .._fastbody import reader_for
-from .._http import Api
-from .._many import RetrieveResult, retrieve_many
-from .._pagination import AsyncPaginator
+from .._listing._many import RetrieveResult, retrieve_many
+from .._listing._pagination import AsyncPaginator
 from .._params import (
     QueryValue,
     check_extra_query,
@@ -26,6 +26,9 @@ from .._params import (
 )
 from .._specs import ResourceSpec
 from ..models import Page
+
+if TYPE_CHECKING:
+    from .._http import Api
 
 __all__ = ["Resource"]
 
@@ -38,7 +41,13 @@ class Resource(Generic[T]):
     spec: ClassVar[ResourceSpec]
 
     def __init__(self, api: Api) -> None:
+        from .._converter import structure_list
+        from .._decode import decode_object, decode_page
+        from .._fastbody import reader_for
+
         self._api = api
+        self._decode_object = decode_object
+        self._decode_page = decode_page
         self._structure_items = structure_list(self.spec.model)
         self._fast_page = reader_for(self.spec.model, page=True)
         self._fast_object = reader_for(self.spec.model, page=False)
@@ -55,7 +64,7 @@ class Resource(Generic[T]):
             query = {**query, **check_extra_query(extra_query, reserved=spec.include_flags)}
         envelope = await self._api.get(path, query, self._fast_object)
         model: type[T] = spec.model
-        return decode_object(envelope, model, path)
+        return self._decode_object(envelope, model, path)
 
     async def _retrieve_many(
         self,
@@ -90,7 +99,7 @@ class Resource(Generic[T]):
         async def fetch_page(number: int) -> Page[T]:
             page_query = {**fixed, "page": str(number)}
             envelope = await self._api.get(self.spec.path, page_query, self._fast_page)
-            return decode_page(
+            return self._decode_page(
                 envelope, self._structure_items, self.spec.path, page=number, limit=size
             )
 

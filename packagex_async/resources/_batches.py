@@ -1,4 +1,11 @@
-"""``px.batches``: bulk operations on contacts, groups, shipments and trackers."""
+"""``px.batches``: bulk operations on contacts, groups, shipments and trackers.
+
+Everything about batches is here: ``BATCHES`` (path, model, id name, page size,
+statuses, files, filters, create arguments) and the thin typed methods. A resource
+needs nothing else but its model in ``models.py``, its entry in the registry
+(``resources/__init__.py``) and its names in the package's ``__init__.py``; the
+client, the CLI, ``to_dict``/``to_json`` and the fake's registry find it from there.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,12 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Literal, overload
 
-from .._creates import batch_body
-from .._many import RetrieveResult
-from .._pagination import AsyncPaginator
+from .._jobs._creates import batch_body
+from .._listing._many import RetrieveResult
+from .._listing._pagination import AsyncPaginator
 from .._params import QueryValue
-from .._specs import BATCHES, ResourceSpec
+from .._settings import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .._specs import CreateArgument, CreateSpec, FileSpec, Filter, ResourceSpec
 from ..models import (
     Batch,
     BatchAction,
@@ -23,7 +31,53 @@ from ..models import (
 )
 from ._jobs import CSVRow, JobResource, JSONRow
 
-__all__ = ["BatchFile", "Batches"]
+__all__ = ["BATCHES", "BatchFile", "Batches"]
+
+
+def _uploaded(kind: str) -> str:
+    return f"{kind} files exist only for batches created with save_upload=true"
+
+
+_RESULT = "result files exist only for batches created with save_result=true, once finished"
+_ERRORS = "error files exist only for batches that rejected rows"
+
+BATCHES = ResourceSpec(
+    name="batches",
+    noun="batch",
+    path="/v1/batches",
+    model=Batch,
+    id_name="batch_id",
+    default_limit=25,
+    final_statuses=frozenset({"completed", "failed", "timed_out", "expired"}),
+    files=(
+        FileSpec("upload_csv", "include_upload_csv", "upload_csv_url", "csv", _uploaded("upload")),
+        FileSpec(
+            "upload_json", "include_upload_json", "upload_json_url", "json", _uploaded("upload")
+        ),
+        FileSpec("errors_csv", "include_errors_csv", "errors_csv_url", "csv", _ERRORS),
+        FileSpec("errors_json", "include_errors_json", "errors_json_url", "json", _ERRORS),
+        FileSpec("result_json", "include_result_json", "result_json_url", "json", _RESULT),
+    ),
+    filters=(
+        Filter("resource", BatchResource),
+        Filter("mode", BatchMode),
+        Filter("via", BatchVia),
+        Filter("status", BatchStatus),
+    ),
+    create=CreateSpec(
+        form="rows",
+        sources=("file", "url", "data"),
+        arguments=(
+            CreateArgument("action", "merge, overwrite or delete", BatchAction, required=True),
+            CreateArgument("mode", "sync or mixed (default: mixed)", BatchMode),
+            CreateArgument("save_upload", "keep the uploaded file", flag=True),
+            CreateArgument("save_result", "keep the result file", flag=True),
+            CreateArgument("duplicate_handling", "ignore_all or use_first", DuplicateHandling),
+        ),
+        resource_help="what the rows are: contact, group, shipment, tracker or asset",
+    ),
+    columns=("id", "status", "resource", "mode", "via", "created_at"),
+)
 
 _IF_UNSURE = (
     "The batch may or may not have been created: look for it among the newest batches "
@@ -155,8 +209,8 @@ class Batches(JobResource[Batch, BatchFile]):
         extra_body: Mapping[str, Any] | None = None,
         path: str | os.PathLike[str] | None = None,
         download: BatchFile = "result_json",
-        timeout: float | None = 600.0,
-        poll_interval: float = 1.0,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
         on_progress: Callable[[Batch], object] | None = None,
     ) -> Batch:
         """Create a batch, wait until it is finished and, with ``path``, download a file.

@@ -1,4 +1,10 @@
-"""``px.exports``: CSV/JSON dumps of an organisation's data, kept 24 hours."""
+"""``px.exports``: CSV/JSON dumps of an organisation's data, kept 24 hours.
+
+Everything about exports is here: ``EXPORTS`` (path, model, id name, page size,
+statuses, files, filters, create form) and the thin typed methods; see
+``_batches`` for what else a resource needs (its model, one registry entry, its
+public names).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +13,43 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any, ClassVar, Literal, overload
 
-from .._creates import CsvFieldOptions, ExportOptions, export_body
-from .._many import RetrieveResult
-from .._pagination import AsyncPaginator
+from .._jobs._creates import CsvFieldOptions, ExportOptions, export_body
+from .._listing._many import RetrieveResult
+from .._listing._pagination import AsyncPaginator
 from .._params import QueryValue, wrong_value
-from .._specs import EXPORTS, ResourceSpec
+from .._settings import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .._specs import CreateSpec, FileSpec, Filter, ResourceSpec
 from ..models import Export, ExportOrderBy, ExportResource, ExportStatus, SortDirection
 from ._jobs import CSVRow, JobResource, JSONRow
 
-__all__ = ["ExportFile", "Exports"]
+__all__ = ["EXPORTS", "ExportFile", "Exports"]
+
+_EXPORTED = "export files exist once the export is completed, and are kept for 24 hours"
+
+EXPORTS = ResourceSpec(
+    name="exports",
+    noun="export",
+    path="/v1/exports",
+    model=Export,
+    id_name="export_id",
+    default_limit=10,
+    final_statuses=frozenset({"completed", "failed", "timed_out"}),
+    files=(
+        FileSpec("json", "include_json", "json_url", "json", _EXPORTED),
+        FileSpec("csv", "include_csv", "csv_url", "csv", _EXPORTED),
+        FileSpec("csv_error", "include_csv", "csv_error_url", "csv", _EXPORTED),
+        FileSpec("csv_sanitized", "include_csv", "csv_sanitized_url", "csv", _EXPORTED),
+    ),
+    filters=(
+        Filter("order_by", ExportOrderBy),
+        Filter("direction", SortDirection),
+        Filter("resource", ExportResource),
+        Filter("statuses", ExportStatus, many=True, help="one or more, comma-separated"),
+        Filter("search", help="text to find in the export name"),
+    ),
+    create=CreateSpec(form="query", download="csv", resource_help="what to export"),
+    columns=("id", "name", "status", "resource", "count_total", "created_at"),
+)
 
 _IF_UNSURE = (
     "The export may or may not have been created: look for it among the newest "
@@ -115,8 +149,8 @@ class Exports(JobResource[Export, ExportFile]):
         extra_body: Mapping[str, Any] | None = None,
         path: str | os.PathLike[str] | None = None,
         file: ExportFile = "csv",
-        timeout: float | None = 600.0,
-        poll_interval: float = 1.0,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
         on_progress: Callable[[Export], object] | None = None,
     ) -> Export:
         """Create an export, wait until it is finished and, with ``path``, download ``file``.

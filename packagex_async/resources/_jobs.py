@@ -1,4 +1,4 @@
-"""What batches and exports share as *jobs*: waiting for them, and fetching their files.
+"""What every job resource shares: waiting for them, and fetching their files.
 
 A job's files sit behind presigned URLs that the API hands out only when asked
 (an ``include_*`` flag) and only when the file exists. Everything here works from
@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
 import attrs
 
-from .._decode import decode_object
 from .._errors import (
     APIResponseValidationError,
     FileNotAvailableError,
@@ -24,13 +23,16 @@ from .._errors import (
     JobModel,
     PackageXError,
 )
-from .._files import Download, Files, ProgressCallback, presigned_url_problem
-from .._http import Api, where
-from .._http._redact import SecretURL
+from .._http._redact import SecretURL, where
+from .._jobs._rowstream import csv_rows, json_rows
+from .._jobs._waiting import HasStatus, wait_until_final
 from .._params import check_callback, check_path, check_seconds, id_segment
-from .._rowstream import csv_rows, json_rows
-from .._waiting import HasStatus, wait_until_final
+from .._settings import DEFAULT_MAX_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from ._base import Resource
+
+if TYPE_CHECKING:  # the HTTP stack loads when a client is made, not with the specs
+    from .._http import Api
+    from .._jobs._files import Download, Files, ProgressCallback
 
 __all__ = ["CSVRow", "JSONRow", "JobResource", "RunPlan"]
 
@@ -74,9 +76,9 @@ class JobResource(Resource[J], Generic[J, F]):
         job_id: str,
         /,
         *,
-        timeout: float | None = 600.0,
-        poll_interval: float = 1.0,
-        max_poll_interval: float = 15.0,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float = DEFAULT_MAX_POLL_INTERVAL,
         on_progress: Callable[[J], object] | None = None,
     ) -> J:
         """Poll until the job reaches a final status (``spec.final_statuses``); return it.
@@ -130,7 +132,7 @@ class JobResource(Resource[J], Generic[J, F]):
         """POST a checked ``body``; the new job, decoded from the answer (HTTP 201)."""
         envelope = await self._api.post(self.spec.path, body, if_unsure=if_unsure)
         model: type[J] = self.spec.model
-        return decode_object(envelope, model, self.spec.path)
+        return self._decode_object(envelope, model, self.spec.path)
 
     async def _run(self, body: Mapping[str, Any], if_unsure: str, plan: RunPlan[J]) -> J:
         """Create, wait until final, and download if asked; ``JobFailedError`` unless completed.
@@ -145,7 +147,7 @@ class JobResource(Resource[J], Generic[J, F]):
             poll_interval=plan.poll_interval,
             on_progress=plan.on_progress,
         )
-        if str(done.status) != "completed":
+        if str(done.status) != self.spec.success_status:
             raise JobFailedError(
                 f"{self.spec.noun} {job.id} ended {done.status}",
                 job=cast("JobModel", done),  # J is the resource's job model
@@ -171,15 +173,31 @@ class JobResource(Resource[J], Generic[J, F]):
         target = None if path is None else check_path("path", path)
         return RunPlan(target, file, timeout, poll_interval, on_progress)
 
+    def stream(self, job_id: str, file: F) -> AsyncIterator[bytes]:
+        """The bytes of one of the job's files as they arrive, from a fresh URL.
+
+        For piping a file on (``packagex batches download ID FILE -o -``) without
+        keeping it whole; ``download`` saves one atomically, ``rows`` parses one.
+        The arguments are checked now, not at the first ``async for`` step.
+        """
+        id_segment(self.spec.id_name, job_id)
+        self.spec.file(file)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            url = await self._file_url(job_id, file)
+            async for chunk in self._files.stream(url):
+                yield chunk
+
+        return chunks()
+
     def _rows(self, job_id: str, file: str) -> AsyncIterator[JSONRow]:
         """Checks the arguments now, not at the first ``async for`` step."""
         id_segment(self.spec.id_name, job_id)
         parse = _json_objects if self.spec.file(file).format == "json" else csv_rows
 
         async def rows() -> AsyncIterator[JSONRow]:
-            url = await self._file_url(job_id, file)
             try:
-                async for row in parse(self._files.stream(url)):
+                async for row in parse(self.stream(job_id, cast(F, file))):
                     yield row
             except PackageXError:
                 raise
@@ -199,6 +217,8 @@ class JobResource(Resource[J], Generic[J, F]):
             raise FileNotAvailableError(
                 f"{job_id} has no {file} file (status: {job.status}): {spec.exists_when}"
             )
+        from .._jobs._files import presigned_url_problem  # loaded with the client already
+
         url = SecretURL(url)
         problem = presigned_url_problem(url)
         if problem is not None:

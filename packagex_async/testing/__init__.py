@@ -1,10 +1,20 @@
 """A fake PackageX API for tests and benchmarks: real aiohttp servers on loopback.
 
-``FakePackageX`` serves the documented Batches and Exports endpoints (envelope,
+``FakePackageX`` serves the documented endpoints of every job resource (envelope,
 pagination, filters, ordering, include flags, 400/401/404 envelopes) from seeded,
 deterministic data, plus a separate storage server for the presigned file URLs. It is
 an independent HTTP peer: it speaks JSON and never imports the SDK, so it checks the
 SDK rather than mirroring it.
+
+It is organised by resource: one module per resource (``_batches``, ``_exports``...:
+its seed data, list filters, include flags and files, create checks and job
+movement) registered in ``_registry``; the servers (``_server``, ``_api``,
+``_storage``), faults (``_faults``, ``_inject``), traffic and records (``_traffic``,
+``_recording``), the data (``_state``, ``_collection``, ``_files``), the clock and the
+shared seed words (``_seed``, ``_words``, ``_rows``) name no resource. Any resource is
+reached by name: ``fake.items("batches")``, ``fake.item(name, id)``,
+``fake.created(name)``, ``fake.add(name, status=..., final_status=...)`` and
+``FakePackageX(seeded={name: count})``; ``fake.batches`` and friends remain.
 
 It also accepts the two creates, ``POST /v1/exports`` and ``POST /v1/batches``: a bad
 body is a 400 envelope whose ``errors`` name each failing property

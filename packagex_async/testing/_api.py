@@ -1,4 +1,4 @@
-"""The API server: ``/v1/batches`` and ``/v1/exports``, list, retrieve and create (API.md).
+"""The API server: each registered resource's list, retrieve and create (API.md).
 
 One middleware does what every route shares, in this order: read and record the request
 (with its body; from then on it counts as in flight, see ``_traffic``), wait out any
@@ -6,77 +6,45 @@ hold, apply injected latency and faults (faults come first, as they would from a
 balancer), the rate limit, the ``PX-API-KEY`` check, then the handler; a
 bad query or body becomes a 400 envelope naming each bad parameter or property, a body
 over ``MAX_BODY_BYTES`` a 413. Unknown paths answer a 404 envelope (405 for another
-method on a known path) once the key checks out. The creates live in ``_creates``.
+method on a known path) once the key checks out.
+
+Routes come from the registry (``_registry``): for each resource, ``GET /v1/<name>``
+(``list_<name>``), ``GET /v1/<name>/{<noun>_id}`` (``retrieve_<noun>``) and ``POST
+/v1/<name>`` (``create_<noun>``), answered from what its module declares (page size,
+filters, include flags, create checks). A create stores the job before the answer is
+written, so a fault injected after the handler (``500_after``, ``reset_after``...)
+leaves a job the client never heard about.
 
 Path ids arrive percent-encoded as one segment (an id ``a/b`` as ``a%2Fb``); aiohttp
 matches the raw segment and decodes it, so lookups see the real id.
-
-Where the docs leave room, the fake accepts a little more than the filter lists say:
-``mode=async`` (the batch model has async batches) and ``statuses=sent`` (listed in one
-doc version), and the list filters take every resource a job can be created for (asset
-batches; the ten exportable resources). ``_upload_url`` (an upload target) stays null:
-the fake has no uploads.
 ``page`` and ``limit`` above 2**31 - 1 (or ``limit`` above ``max_limit``) are 400s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
 
-from ._body import BodyError
-from ._creates import MAX_BODY_BYTES, create_batch, create_export
-from ._data import (
-    BATCH_CREATE_RESOURCES,
-    BATCH_MODES,
-    BATCH_STATUSES,
-    EXPORT_STATUSES,
-    EXPORTABLE_RESOURCES,
-    VIAS,
-)
-from ._envelope import error_response, list_response, object_response
+from ._body import BodyError, parse_body
+from ._envelope import created_response, error_response, list_response, object_response
 from ._faults import Faults
 from ._inject import RUNNER, FaultRunner
 from ._params import QueryError, QueryReader
 from ._recording import record
+from ._registry import FAKE_RESOURCES, LIST_ROUTES
+from ._resource import FakeResource, FileKey
 from ._state import STATE, FakeState
-from ._store import Collection, Keep
 
 __all__ = ["API_KEY_HEADER", "make_api_app"]
 
-API_KEY_HEADER = "PX-API-KEY"
+API_KEY_HEADER = "PX-API-KEY"  # the API also accepts X-API-KEY; the docs name this first
+MAX_BODY_BYTES = 64 * 1024 * 1024  # room for a large base64 CSV in ``data``
 UNMATCHED = "unmatched"
-LIST_ROUTES = ("list_batches", "list_exports")
 _PAGE = re.compile(r"[0-9]+")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-FileSpec = tuple[str, str]  # (JSON key of the URL, storage file name)
-
-BATCH_FILTERS = {
-    "resource": BATCH_CREATE_RESOURCES,
-    "mode": BATCH_MODES,
-    "via": VIAS,
-    "status": BATCH_STATUSES,
-}
-BATCH_FLAGS: dict[str, tuple[FileSpec, ...]] = {
-    "include_upload_csv": (("_upload_csv_url", "upload.csv"),),
-    "include_upload_json": (("_upload_json_url", "upload.json"),),
-    "include_errors_csv": (("_errors_csv_url", "errors.csv"),),
-    "include_errors_json": (("_errors_json_url", "errors.json"),),
-    "include_result_json": (("_result_json_url", "result.json"),),
-}
-EXPORT_FLAGS: dict[str, tuple[FileSpec, ...]] = {
-    "include_json": (("_json_url", "data.json"),),
-    "include_csv": (
-        ("_csv_url", "data.csv"),
-        ("_csv_error_url", "errors.csv"),
-        ("_csv_sanitized_url", "sanitized.csv"),
-    ),
-}
-EXPORT_ORDER = ("created_at", "count_batches", "count_total", "updated_at")
-EXPORT_STATUS_FILTER = (*EXPORT_STATUSES, "sent")
 
 
 def _endpoint(request: web.Request) -> str:
@@ -184,15 +152,7 @@ def _paging(reader: QueryReader, state: FakeState, default_limit: int) -> tuple[
     return page, reader.positive_int("limit", default_limit, state.max_limit)
 
 
-def _equals(wanted: dict[str, str | None]) -> Keep | None:
-    """A filter keeping views whose fields equal every given value (None: no filter)."""
-    given = [(name, value) for name, value in wanted.items() if value is not None]
-    if not given:
-        return None
-    return lambda view: all(view.get(name) == value for name, value in given)
-
-
-def _wanted(reader: QueryReader, flags: dict[str, tuple[FileSpec, ...]]) -> list[FileSpec]:
+def _wanted(reader: QueryReader, flags: Mapping[str, tuple[FileKey, ...]]) -> list[FileKey]:
     return [spec for flag, specs in flags.items() if reader.flag(flag) for spec in specs]
 
 
@@ -201,7 +161,7 @@ def _with_urls(
     view: dict[str, Any],
     where: Sequence[str],
     files: Iterable[str],
-    wanted: list[FileSpec],
+    wanted: list[FileKey],
 ) -> dict[str, Any]:
     """``view`` with a presigned URL for each wanted file that exists."""
     present = set(files)
@@ -209,86 +169,54 @@ def _with_urls(
     return {**view, **urls} if urls else view
 
 
-def _not_found(request: web.Request, what: str) -> web.Response:
-    message = f"{what.capitalize()} not found"
-    return error_response(_endpoint(request), 404, "not_found", message)
+def _lister(resource: FakeResource) -> Handler:
+    """``GET /v1/<name>``: the resource's filters and order, its default page size."""
+
+    async def list_items(request: web.Request) -> web.Response:
+        state, reader = request.app[STATE], QueryReader(request.query)
+        page, limit = _paging(reader, state, resource.default_limit)
+        items, now = state.collections[resource.name], state.clock.now()
+        keep, order = resource.listing(reader, items, now)
+        reader.check()
+        data, total = items.select(now, page, limit, keep, order)
+        message = f"{resource.name.capitalize()} retrieved"
+        response = list_response(_endpoint(request), message, data, page, limit, total)
+        state.after_page(resource.list_route, page)
+        return response
+
+    return list_items
 
 
-async def list_batches(request: web.Request) -> web.Response:
-    """GET /v1/batches: chronological, filters resource/mode/via/status, limit 25."""
-    state, reader = request.app[STATE], QueryReader(request.query)
-    page, limit = _paging(reader, state, 25)
-    keep = _equals({name: reader.choice(name, allowed) for name, allowed in BATCH_FILTERS.items()})
-    reader.check()
-    data, total = state.batches.select(state.clock.now(), page, limit, keep, None)
-    response = list_response(_endpoint(request), "Batches retrieved", data, page, limit, total)
-    state.after_page("list_batches", page)
-    return response
+def _retriever(resource: FakeResource) -> Handler:
+    """``GET /v1/<name>/{<noun>_id}``: one item, include flags adding presigned URLs."""
+
+    async def retrieve(request: web.Request) -> web.Response:
+        state, reader = request.app[STATE], QueryReader(request.query)
+        wanted = _wanted(reader, resource.flags)
+        reader.check()
+        item = state.collections[resource.name].get(request.match_info[f"{resource.noun}_id"])
+        if item is None:
+            message = f"{resource.noun.capitalize()} not found"
+            return error_response(_endpoint(request), 404, "not_found", message)
+        view = item.view(state.clock.now())
+        view = _with_urls(state, view, (resource.name, item.id), item.files(), wanted)
+        message = f"{resource.noun.capitalize()} retrieved"
+        return object_response(_endpoint(request), message, view)
+
+    return retrieve
 
 
-async def retrieve_batch(request: web.Request) -> web.Response:
-    """GET /v1/batches/{id}: one batch, include_* flags adding presigned file URLs."""
-    return _retrieve(request, request.app[STATE].batches, "batch", "batches", BATCH_FLAGS)
+def _creator(resource: FakeResource) -> Handler:
+    """``POST /v1/<name>``: the body checked by the resource, answered 201 with the job."""
 
+    async def create(request: web.Request) -> web.Response:
+        state = request.app[STATE]
+        item = state.create(resource, parse_body(await request.read()))
+        data = item.view(state.clock.now())
+        message = f"{resource.noun.capitalize()} created"
+        return created_response(request.rel_url.raw_path, message, data)
 
-def _retrieve(
-    request: web.Request,
-    items: Collection[Any],
-    kind: str,
-    plural: str,
-    flags: dict[str, tuple[FileSpec, ...]],
-) -> web.Response:
-    """One item by its ``<kind>_id``, with the presigned URLs its flags ask for."""
-    state, reader = request.app[STATE], QueryReader(request.query)
-    wanted = _wanted(reader, flags)
-    reader.check()
-    item = items.get(request.match_info[f"{kind}_id"])
-    if item is None:
-        return _not_found(request, kind)
-    view = item.view(state.clock.now())
-    view = _with_urls(state, view, (plural, item.id), item.files(), wanted)
-    return object_response(_endpoint(request), f"{kind.capitalize()} retrieved", view)
-
-
-def _export_filter(reader: QueryReader) -> Keep | None:
-    resource = reader.choice("resource", EXPORTABLE_RESOURCES)
-    statuses = reader.choices("statuses", EXPORT_STATUS_FILTER)
-    search = reader.text("search")
-    needle = search.lower() if search else None
-    if resource is None and statuses is None and needle is None:
-        return None
-
-    def keep(view: dict[str, Any]) -> bool:
-        if resource is not None and view.get("resource") != resource:
-            return False
-        if statuses is not None and view.get("status") not in statuses:
-            return False
-        return needle is None or needle in str(view.get("name", "")).lower()
-
-    return keep
-
-
-async def list_exports(request: web.Request) -> web.Response:
-    """GET /v1/exports: order_by/direction, resource, statuses, search; limit 10."""
-    state, reader = request.app[STATE], QueryReader(request.query)
-    page, limit = _paging(reader, state, 10)
-    order_by = reader.choice("order_by", EXPORT_ORDER)
-    descending = reader.choice("direction", ("asc", "desc")) == "desc"
-    keep = _export_filter(reader)
-    reader.check()
-    now = state.clock.now()
-    order = None
-    if order_by is not None or descending:
-        order = state.exports.ordered(order_by or "created_at", descending, now)
-    data, total = state.exports.select(now, page, limit, keep, order)
-    response = list_response(_endpoint(request), "Exports retrieved", data, page, limit, total)
-    state.after_page("list_exports", page)
-    return response
-
-
-async def retrieve_export(request: web.Request) -> web.Response:
-    """GET /v1/exports/{id}: include_json fills _json_url, include_csv the CSV URLs."""
-    return _retrieve(request, request.app[STATE].exports, "export", "exports", EXPORT_FLAGS)
+    return create
 
 
 def _redirect_target(request: web.Request) -> str:
@@ -302,15 +230,18 @@ def make_api_app(state: FakeState, faults: Faults) -> web.Application:
     app[RUNNER] = FaultRunner(
         faults, state.closing, state.clock, storage=False, redirect_to=_redirect_target
     )
-    router = app.router
-    router.add_get("/v1/batches", list_batches, name="list_batches", allow_head=False)
-    router.add_post("/v1/batches", create_batch, name="create_batch")
-    router.add_get(
-        "/v1/batches/{batch_id}", retrieve_batch, name="retrieve_batch", allow_head=False
-    )
-    router.add_get("/v1/exports", list_exports, name="list_exports", allow_head=False)
-    router.add_post("/v1/exports", create_export, name="create_export")
-    router.add_get(
-        "/v1/exports/{export_id}", retrieve_export, name="retrieve_export", allow_head=False
-    )
+    for resource in FAKE_RESOURCES:
+        _add_routes(app.router, resource)
     return app
+
+
+def _add_routes(router: web.UrlDispatcher, resource: FakeResource) -> None:
+    path = resource.path
+    router.add_get(path, _lister(resource), name=resource.list_route, allow_head=False)
+    router.add_post(path, _creator(resource), name=resource.create_route)
+    router.add_get(
+        f"{path}/{{{resource.noun}_id}}",
+        _retriever(resource),
+        name=resource.retrieve_route,
+        allow_head=False,
+    )

@@ -12,35 +12,53 @@ import dataclasses
 import datetime as dt
 import operator
 import zoneinfo
-from collections.abc import Callable
 
 __all__ = ["DATE_OPS", "UTC", "DateFilter", "iso", "parse_filter", "zone"]
 
-DATE_OPS: dict[str, Callable[[float, float], bool]] = {
+_ONE = {
     "gt": operator.gt,
     "gte": operator.ge,
     "lt": operator.lt,
     "lte": operator.le,
     "eq": operator.eq,
+    "equals": operator.eq,
+    "not_equals": operator.ne,
 }
+"""Conditions on one date (``eq`` is kept beside the documented ``equals``)."""
+_RANGES = {"bwi": (operator.ge, operator.le), "bwe": (operator.gt, operator.lt)}
+"""Between, inclusive or exclusive: exactly two dates, the earlier first."""
+_SETS = {"in": True, "not_in": False}
+"""One date or more: the day (or moment) is among them, or is not."""
+DATE_OPS = (*_ONE, *_RANGES, *_SETS)
+"""Every condition of the docs' ``<condition>:<date1>,<date2>,...`` format."""
 UTC = dt.timezone.utc
 
 
 @dataclasses.dataclass(frozen=True)
 class DateFilter:
-    """Keep records whose ``field`` (epoch seconds) compares ``op`` to ``when``."""
+    """Keep records whose ``field`` (epoch seconds) meets ``op`` with the dates ``when``."""
 
     field: str
     op: str
-    when: dt.date | dt.datetime
+    when: tuple[dt.date | dt.datetime, ...]
 
     def keep(self, epoch: int) -> bool:
         """Whether a record stamped ``epoch`` passes."""
-        compare = DATE_OPS[self.op]
-        if isinstance(self.when, dt.datetime):
-            return compare(epoch, int(self.when.timestamp()))
-        day = dt.datetime.fromtimestamp(epoch, UTC).date()
-        return compare(day.toordinal(), self.when.toordinal())
+        pairs = [_point(epoch, when) for when in self.when]
+        if self.op in _RANGES:
+            (low, high), (first, second) = _RANGES[self.op], pairs
+            return bool(low(*first) and high(*second))
+        if self.op in _SETS:
+            return any(here == point for here, point in pairs) is _SETS[self.op]
+        return bool(_ONE[self.op](*pairs[0]))
+
+
+def _point(epoch: int, when: dt.date | dt.datetime) -> tuple[int, int]:
+    """The record and ``when`` as comparable numbers: seconds, or days for a date."""
+    if isinstance(when, dt.datetime):
+        return epoch, int(when.timestamp())
+    day = dt.datetime.fromtimestamp(epoch, UTC).date()
+    return day.toordinal(), when.toordinal()
 
 
 def _when(text: str) -> dt.date | dt.datetime | None:
@@ -55,12 +73,32 @@ def _when(text: str) -> dt.date | dt.datetime | None:
 
 
 def parse_filter(field: str, value: object) -> DateFilter | None:
-    """``value`` as a filter on ``field``, or None when it is not ``"<op>:<ISO date>"``."""
+    """``value`` as a filter on ``field``, or None unless ``"<condition>:<dates>"``.
+
+    ``bwi`` / ``bwe`` take exactly two ISO dates, the earlier first; ``in`` /
+    ``not_in`` one or more; every other condition exactly one.
+    """
     if not isinstance(value, str):
         return None
     op, _, text = value.partition(":")
-    when = _when(text) if op in DATE_OPS else None
-    return None if when is None else DateFilter(field, op, when)
+    if op not in DATE_OPS:
+        return None
+    whens = [_when(part) for part in text.split(",")]
+    if any(when is None for when in whens):
+        return None
+    dates = tuple(when for when in whens if when is not None)
+    if op in _RANGES:
+        if len(dates) != 2 or _sort_key(dates[0]) > _sort_key(dates[1]):
+            return None
+    elif op not in _SETS and len(dates) != 1:
+        return None
+    return DateFilter(field, op, dates)
+
+
+def _sort_key(when: dt.date | dt.datetime) -> float:
+    if isinstance(when, dt.datetime):
+        return when.timestamp()
+    return dt.datetime.combine(when, dt.time(), UTC).timestamp()
 
 
 def zone(name: str | None) -> dt.tzinfo:

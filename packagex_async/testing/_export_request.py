@@ -20,13 +20,29 @@ import dataclasses
 from typing import Any
 
 from ._body import MAX_INT, MISSING, BodyReader, is_int
-from ._data import EXPORTABLE_RESOURCES
 from ._dates import DATE_OPS, DateFilter, parse_filter
 from ._records import DATE_COLUMNS, record_columns
 
-__all__ = ["ExportQuery", "read_export"]
+__all__ = ["EXPORTABLE_RESOURCES", "ExportQuery", "read_export"]
 
-DATE_HINT = f'must be "<op>:<ISO date>" with op one of {", ".join(DATE_OPS)}, e.g. "gte:2024-01-01"'
+EXPORTABLE_RESOURCES = (
+    "contact",
+    "group",
+    "location",
+    "shipment",
+    "tracker",
+    "shipping_label_inference",
+    "fulfillment",
+    "item",
+    "manifest",
+    "asset",
+)
+"""The list page's six plus the four more the exports overview names."""
+
+DATE_HINT = (
+    f'must be "<condition>:<ISO date>[,<ISO date>...]" with condition one of '
+    f'{", ".join(DATE_OPS)}, e.g. "gte:2024-01-01" or "bwi:2024-01-01,2024-01-31"'
+)
 
 
 @dataclasses.dataclass(frozen=True)

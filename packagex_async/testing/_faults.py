@@ -1,10 +1,10 @@
 """Fault injection: what goes wrong, on which route (and page), and when.
 
-Routes: ``list_batches``, ``retrieve_batch``, ``create_batch``, ``list_exports``,
-``retrieve_export``, ``create_export`` (the API server) and ``storage`` (the
-presigned-URL server). ``page`` narrows a rule to list requests for that page number
-(``?page=`` as sent, default 1); a page-specific rule is consulted before the
-route-wide one.
+Routes (``ROUTES``, from the registry): ``list_<resources>``, ``retrieve_<resource>``,
+``create_<resource>`` for each resource (``list_batches``, ``retrieve_export``...) on
+the API server, and ``storage`` (the presigned-URL server). ``page`` narrows a rule to
+list requests for that page number (``?page=`` as sent, default 1); a page-specific
+rule is consulted before the route-wide one.
 
 Before or after the handler: the plain kinds act before the handler runs, so on a
 create (``create_batch``, ``create_export``) no job exists; ``truncate`` and
@@ -73,18 +73,10 @@ import random
 from collections.abc import Sequence
 from typing import Literal
 
+from ._registry import LIST_ROUTES, ROUTES
+
 __all__ = ["FAULT_KINDS", "ROUTES", "Drift", "Fault", "Faults", "parse_fault"]
 
-ROUTES = (
-    "list_batches",
-    "list_exports",
-    "retrieve_batch",
-    "retrieve_export",
-    "create_batch",
-    "create_export",
-    "storage",
-)
-LIST_ROUTES = ("list_batches", "list_exports")
 AFTER = "_after"
 FAULT_KINDS = (
     "429",

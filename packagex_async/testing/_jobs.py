@@ -3,7 +3,8 @@
 Nothing runs in the background (so shutdown never waits for a job task): an item with a
 ``Job`` asks it for its state at ``now`` each time it is served. Each status before
 the final one lasts ``step`` seconds; ``progress`` is how far the ``processing`` step
-has got, so polling sees phases advance.
+has got, so polling sees phases advance. Each resource module names its own chain of
+statuses and its finals.
 """
 
 from __future__ import annotations
@@ -11,20 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-__all__ = [
-    "BATCH_CHAIN",
-    "BATCH_FINALS",
-    "EXPORT_CHAIN",
-    "EXPORT_FINALS",
-    "Job",
-    "JobState",
-    "make_job",
-]
-
-BATCH_CHAIN = ("requested", "queued", "processing")
-BATCH_FINALS = ("completed", "failed", "timed_out", "expired")
-EXPORT_CHAIN = ("queued", "processing")
-EXPORT_FINALS = ("completed", "failed", "timed_out")
+__all__ = ["Job", "JobState", "make_job"]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,7 +33,7 @@ import orjson
 import yarl
 
 from .._errors import PackageXTypeError, PackageXValueError
-from .._specs import BATCHES, EXPORTS, ResourceSpec
+from .._specs import ResourceSpec
 from ..models import (
     Batch,
     BatchAction,
@@ -46,7 +46,9 @@ from ..models import (
     Export,
     ExportResource,
     ExportStatus,
+    JobModel,
 )
+from ..resources import SPECS
 
 if TYPE_CHECKING:
     from aioresponses import aioresponses
@@ -103,7 +105,12 @@ def _aioresponses_class() -> type[aioresponses]:
 
 
 class MockJobs(Generic[M]):
-    """The batches (or exports) a ``MockPackageX`` serves: ``add``, ``fail``, ``clear``."""
+    """The jobs of one resource a ``MockPackageX`` serves: ``add``, ``fail``, ``clear``."""
+
+    @property
+    def spec(self) -> ResourceSpec:
+        """The resource's declaration (path, files, page size)."""
+        return self._spec
 
     def __init__(self, spec: ResourceSpec, model: type[M]) -> None:
         self._spec = spec
@@ -180,7 +187,7 @@ def _matches(item: Batch | Export, query: Any) -> bool:
     return True
 
 
-def _wire(item: Batch | Export, spec: ResourceSpec, query: Any) -> dict[str, Any]:
+def _wire(item: JobModel, spec: ResourceSpec, query: Any) -> dict[str, Any]:
     """The JSON object the API sends: wire keys, and URLs only for the flags asked."""
     from .. import to_dict  # public: its module may move, its name does not
 
@@ -229,13 +236,16 @@ class MockPackageX:
         self.aioresponses = mocked
         """The underlying aioresponses object, for your other routes (any host)."""
         self.base_url: str = base_url.rstrip("/")
-        self.batches: MockJobs[Batch] = MockJobs(BATCHES, Batch)
-        self.exports: MockJobs[Export] = MockJobs(EXPORTS, Export)
+        self.jobs: dict[str, MockJobs[Any]] = {s.name: MockJobs(s, s.model) for s in SPECS}
+        """Every registered resource's jobs, by name (``mock.jobs["batches"]``)."""
+        self.batches: MockJobs[Batch] = self.jobs["batches"]
+        self.exports: MockJobs[Export] = self.jobs["exports"]
 
     def _install(self) -> None:
         from aioresponses import CallbackResult
 
-        for jobs, spec in ((self.batches, BATCHES), (self.exports, EXPORTS)):
+        for jobs in self.jobs.values():
+            spec = jobs.spec
             pattern = re.compile(re.escape(self.base_url + spec.path) + r"(/[^/?]+)?/?(\?.*)?$")
 
             def serve(url: yarl.URL, jobs: MockJobs[Any] = jobs, **_: Any) -> Any:

@@ -16,24 +16,25 @@ the caller bound (to port 0, say), so its port is known before the fake starts.
 from __future__ import annotations
 
 import socket
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
 import orjson
 from aiohttp import web
 
-from ._adding import AddSpec
 from ._api import make_api_app
 from ._clock import Clock
-from ._data import Factory
 from ._faults import Faults
 from ._files import FileMaker
 from ._ratelimit import RateLimiter
 from ._recording import RecordedRequest
+from ._registry import FAKE_RESOURCES, by_name
+from ._resource import AddSpec
+from ._seed import Factory
 from ._signing import Signer
 from ._state import FakeState
 from ._storage import make_storage_app
-from ._store import Collection
 
 __all__ = ["DEFAULT_API_KEY", "FakePackageX"]
 
@@ -51,15 +52,26 @@ def _copy(value: Any) -> Any:
     return orjson.loads(orjson.dumps(value))
 
 
+def _counts(batches: int, exports: int, seeded: Mapping[str, int]) -> dict[str, int]:
+    """How many items each resource seeds: its default, then as the caller said."""
+    counts = {resource.name: resource.seeded for resource in FAKE_RESOURCES}
+    counts.update(batches=batches, exports=exports)
+    for name, count in seeded.items():
+        counts[by_name(name).name] = count
+    return counts
+
+
 class FakePackageX:
     """A fake PackageX API (``url``) and its presigned-URL storage (``storage_url``).
 
-    ``batches`` / ``exports`` seeded items from ``seed``; ``url_ttl`` seconds of validity
+        ``batches`` / ``exports`` seeded items from ``seed`` (``seeded`` sets any registered
+        resource's count by name, ``{"imports": 5}``; each has its own default); ``url_ttl``
+        seconds of validity
     for presigned URLs; ``rate_limit`` requests per second before 429s; ``max_limit``
-    the largest ``limit`` accepted (None: any); ``step_seconds`` how long each status of
-    a job created through ``POST`` lasts on the fake clock (such jobs always move);
-    ``sock`` a bound TCP socket to serve the API on instead of ``host:port`` (``url``
-    names its address; the fake takes it over and closes it; storage stays on ``host``).
+        the largest ``limit`` accepted (None: any); ``step_seconds`` how long each status of
+        a job created through ``POST`` lasts on the fake clock (such jobs always move);
+        ``sock`` a bound TCP socket to serve the API on instead of ``host:port`` (``url``
+        names its address; the fake takes it over and closes it; storage stays on ``host``).
     """
 
     api_key: str
@@ -82,20 +94,19 @@ class FakePackageX:
         max_limit: int | None = None,
         step_seconds: float = 1.0,
         sock: socket.socket | None = None,
+        seeded: Mapping[str, int] | None = None,
     ) -> None:
         if not step_seconds > 0:
             raise ValueError("step_seconds must be > 0")
         self.api_key, self.seed = api_key, seed
         self.clock = Clock()
         self.faults = Faults()
-        factory = Factory(seed)
-        self._state = FakeState(
+        self._state = FakeState.seeded(
+            Factory(seed),
+            _counts(batches, exports, seeded or {}),
             api_key=api_key,
             clock=self.clock,
             faults=self.faults,
-            factory=factory,
-            batches=Collection(factory.seed_batches(batches)),
-            exports=Collection(factory.seed_exports(exports)),
             files=FileMaker(seed),
             signer=Signer(self.clock, url_ttl),
             limiter=RateLimiter(rate_limit) if rate_limit is not None else None,
@@ -140,31 +151,66 @@ class FakePackageX:
         """How many storage requests carried a ``PX-API-KEY`` header (should stay 0)."""
         return self._state.key_leaks
 
-    @property
-    def batches(self) -> list[dict[str, Any]]:
-        """A snapshot of every batch as served now, in creation order."""
-        return list(_copy(self._state.batches.views(self.clock.now())))
+    def items(self, name: str) -> list[dict[str, Any]]:
+        """A snapshot of every item of resource ``name`` as served now, in creation order."""
+        return list(_copy(self._state.collections[by_name(name).name].views(self.clock.now())))
 
-    @property
-    def exports(self) -> list[dict[str, Any]]:
-        """A snapshot of every export as served now, in creation order."""
-        return list(_copy(self._state.exports.views(self.clock.now())))
+    def item(self, name: str, item_id: str) -> dict[str, Any] | None:
+        """A snapshot of one item of resource ``name`` as served now, or None."""
+        found = self._state.collections[by_name(name).name].get(item_id)
+        return None if found is None else dict(_copy(found.view(self.clock.now())))
 
-    @property
-    def created_batches(self) -> list[dict[str, Any]]:
-        """Snapshots of the batches created through ``POST /v1/batches``, oldest first.
+    def created(self, name: str) -> list[dict[str, Any]]:
+        """Snapshots of the items of ``name`` created through ``POST``, oldest first.
 
         A create stopped by a fault before its handler ran is not here; one answered
         with an ``_after`` fault is (the server stored it, the client never heard).
         """
         now = self.clock.now()
-        return [dict(_copy(item.view(now))) for item in self._state.created_batches]
+        return [dict(_copy(item.view(now))) for item in self._state.created[by_name(name).name]]
+
+    def add(
+        self,
+        name: str,
+        /,
+        *,
+        status: str | None = None,
+        final_status: str | None = None,
+        step_seconds: float = 0.1,
+        rows: int | None = None,
+        options: Mapping[str, Any] | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Create the newest item of resource ``name`` and return a snapshot of it.
+
+        Static by default (``status`` or completed); with ``final_status`` it moves from
+        ``status`` (default queued) through the resource's statuses, ``step_seconds``
+        per status, to ``final_status``. ``options`` are the resource's own (see
+        ``add_batch``); ``fields`` set JSON keys.
+        """
+        spec = AddSpec(status, final_status, step_seconds, rows, fields, options or {})
+        item = self._state.add(by_name(name), spec)
+        return dict(_copy(item.data))
+
+    @property
+    def batches(self) -> list[dict[str, Any]]:
+        """A snapshot of every batch as served now, in creation order."""
+        return self.items("batches")
+
+    @property
+    def exports(self) -> list[dict[str, Any]]:
+        """A snapshot of every export as served now, in creation order."""
+        return self.items("exports")
+
+    @property
+    def created_batches(self) -> list[dict[str, Any]]:
+        """Snapshots of the batches created through ``POST /v1/batches`` (see ``created``)."""
+        return self.created("batches")
 
     @property
     def created_exports(self) -> list[dict[str, Any]]:
         """Snapshots of the exports created through ``POST /v1/exports``, oldest first."""
-        now = self.clock.now()
-        return [dict(_copy(item.view(now))) for item in self._state.created_exports]
+        return self.created("exports")
 
     def in_flight(self, route: str) -> int:
         """Requests of ``route`` read and not yet answered (held or stalled ones included)."""
@@ -204,13 +250,11 @@ class FakePackageX:
 
     def batch(self, batch_id: str) -> dict[str, Any] | None:
         """A snapshot of one batch as served now, or None."""
-        item = self._state.batches.get(batch_id)
-        return None if item is None else dict(_copy(item.view(self.clock.now())))
+        return self.item("batches", batch_id)
 
     def export(self, export_id: str) -> dict[str, Any] | None:
         """A snapshot of one export as served now, or None."""
-        item = self._state.exports.get(export_id)
-        return None if item is None else dict(_copy(item.view(self.clock.now())))
+        return self.item("exports", export_id)
 
     def add_batch(
         self,
@@ -231,11 +275,16 @@ class FakePackageX:
         per status, to ``final_status`` (completed, failed, timed_out or expired).
         ``rows`` uploaded rows of which ``errors`` are rejected; ``fields`` set JSON keys.
         """
-        spec = AddSpec(status, final_status, step_seconds, rows, fields)
-        item = self._state.add_batch(
-            spec, errors=errors, save_upload=save_upload, save_result=save_result
+        options = {"errors": errors, "save_upload": save_upload, "save_result": save_result}
+        return self.add(
+            "batches",
+            status=status,
+            final_status=final_status,
+            step_seconds=step_seconds,
+            rows=rows,
+            options=options,
+            **fields,
         )
-        return dict(_copy(item.data))
 
     def add_export(
         self,
@@ -252,8 +301,14 @@ class FakePackageX:
         failed, timed_out) when given. ``rows`` sets ``count_total`` and the number of
         rows in its data files (seeded exports hold at most 200).
         """
-        item = self._state.add_export(AddSpec(status, final_status, step_seconds, rows, fields))
-        return dict(_copy(item.data))
+        return self.add(
+            "exports",
+            status=status,
+            final_status=final_status,
+            step_seconds=step_seconds,
+            rows=rows,
+            **fields,
+        )
 
     async def start(self) -> None:
         """Start the storage server, then the API server."""

@@ -1,8 +1,8 @@
 """The storage server: presigned downloads on a separate port, like S3 behind the API.
 
-Paths are ``/batches/<id>/<file>`` and ``/exports/<id>/<file>`` (file names in
-``_files``), signed by ``_signing``. Errors use object-store XML bodies: 403 for a
-missing, wrong or expired signature, 404 ``NoSuchKey`` for a file that does not exist.
+Paths are ``/<resource>/<id>/<file>`` (``/batches/batch_1/result.json``; each resource
+module names its files), signed by ``_signing``. Errors use object-store XML bodies: 403
+for a missing, wrong or expired signature, 404 ``NoSuchKey`` for a file that does not exist.
 Any request carrying ``PX-API-KEY`` is refused with 400 and counted in ``key_leaks``
 before anything else happens (faults included), so a client that leaks its key to the
 storage host fails loudly. ``/mirror/...`` serves the same files (the target of the
@@ -21,6 +21,7 @@ from ._faults import Faults
 from ._files import StoredFile
 from ._inject import RUNNER, FaultRunner
 from ._recording import record
+from ._registry import FAKE_RESOURCES
 from ._state import STATE, FakeState
 
 __all__ = ["make_storage_app"]
@@ -68,15 +69,13 @@ def _segments(request: web.Request) -> list[str]:
 def _lookup(state: FakeState, segments: Sequence[str]) -> StoredFile | None:
     if len(segments) != 3:
         return None
-    kind, item_id, name = segments
-    now = state.clock.now()
-    if kind == "batches" and (batch := state.batches.get(item_id)) is not None:
-        batch.view(now)
-        return state.files.batch(batch, name)
-    if kind == "exports" and (export := state.exports.get(item_id)) is not None:
-        export.view(now)
-        return state.files.export(export, name)
-    return None
+    name, item_id, file_name = segments
+    resource = next((r for r in FAKE_RESOURCES if r.name == name), None)
+    item = None if resource is None else state.collections[name].get(item_id)
+    if resource is None or item is None:
+        return None
+    item.view(state.clock.now())
+    return resource.file(state.files, item, file_name)
 
 
 async def download(request: web.Request) -> web.Response:

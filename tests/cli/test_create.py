@@ -51,6 +51,15 @@ def test_create_an_export_wait_and_download_it(
     }
 
 
+def test_since_and_until_together_send_one_bwi_condition(cli: Cli, fake: FakePackageX) -> None:
+    result = cli("exports", "create", "contact", "--since", "2024-01-01", "--until", "2024-01-31")
+
+    assert result.code == 0, result.err
+    (post,) = [r for r in fake.requests if r.route == "create_export"]
+    assert post.json["options"] == {"created_at": "bwi:2024-01-01,2024-01-31"}
+    assert fake.created_exports[0]["count_total"] > 0
+
+
 def test_create_prints_the_object_with_format_json(cli: Cli, fake: FakePackageX) -> None:
     result = cli("exports", "create", "contact", "--option", "search=x", "--format", "json")
 

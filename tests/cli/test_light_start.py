@@ -56,6 +56,7 @@ def assert_light(modules: set[str]) -> None:
         ["batches", "--help"],
         ["exports", "list", "--help"],
         ["batches", "create", "--help"],
+        ["imports", "create", "--help"],
         ["completion", "bash"],
         ["config", "show"],
     ],

@@ -11,10 +11,11 @@ import pytest
 from packagex_async import Batch, BatchPhase, BatchStatus
 from packagex_async._cli import main
 from packagex_async._cli._jobs import default_download_name
-from packagex_async._cli._kinds import BATCHES, EXPORTS
+from packagex_async._cli._kinds import kind_named
 from packagex_async._cli._records import to_record
 from packagex_async._cli._writers import open_list, write_object
 
+BATCHES, EXPORTS = kind_named("batches"), kind_named("exports")
 RECORDS = [{"id": "a", "n": 1, "tags": ["x"]}, {"id": "b", "n": None, "tags": []}]
 
 
@@ -101,11 +102,14 @@ def test_object_table_lists_nested_items_one_per_line() -> None:
     ],
 )
 def test_default_download_names(file: str, name: str) -> None:
-    assert default_download_name("id1", file) == name
+    kind = BATCHES if file in BATCHES.files else EXPORTS
+    assert default_download_name("id1", kind.spec.file(file)) == name
 
 
 def test_default_download_name_stays_in_the_directory() -> None:
-    assert default_download_name("../../etc/passwd", "csv") == "______etc_passwd.csv"
+    assert default_download_name("../../etc/passwd", EXPORTS.spec.file("csv")) == (
+        "______etc_passwd.csv"
+    )
 
 
 def test_file_names_come_from_the_sdk() -> None:

@@ -1,7 +1,7 @@
 """Every ``packagex`` command the README shows runs, against the fake, and succeeds.
 
 The README's ids (``batch_123``, ``exp_7xKy...``) are replaced by a completed batch
-and export of the fake; files it names (``contacts.json``) are made in a temporary
+and export of the fake; files it names (``contacts.json``, ``contacts.csv``) are made in a temporary
 directory, which is also where the commands run.
 """
 
@@ -45,6 +45,7 @@ def test_the_readme_command_runs(command: str, lively: FakeThread, tmp_path: Pat
     batch = lively.call(lambda: lively.fake.add_batch(status="completed", save_result=True))
     export = lively.call(lambda: lively.fake.add_export(status="completed", rows=5))
     (tmp_path / "contacts.json").write_text(json.dumps([{"name": "Ada"}, {"name": "Grace"}]))
+    (tmp_path / "contacts.csv").write_text("name,email\nAda,ada@example.com\n")
     script = command.replace("batch_123", str(batch["id"]))
     script = script.replace("exp_7xKyu1HYgPnSAXZhtdxFxk", str(export["id"]))
     script = script.replace("packagex ", f"{sys.executable} -m packagex_async ")

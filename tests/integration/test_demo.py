@@ -6,6 +6,7 @@ import asyncio
 import io
 import os
 import re
+import subprocess
 import sys
 
 from packagex_async import PackageX
@@ -51,6 +52,8 @@ async def test_serve_fake_answers_the_sdk_until_stopped() -> None:
         "0",
         "--batches",
         "7",
+        "--seeded",
+        "imports=3",
         stdout=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -65,6 +68,21 @@ async def test_serve_fake_answers_the_sdk_until_stopped() -> None:
         assert key
         async with PackageX(key[1].decode(), base_url=url[1].decode()) as px:
             assert len([b async for b in px.batches.list()]) == 7
+            assert len([i async for i in px.imports.list()]) == 3
     finally:
         process.terminate()
         await process.wait()
+
+
+def test_serve_fake_names_the_resources_it_serves_for_an_unknown_one() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "packagex_async", "serve-fake", "--port", "0", "--seeded", "x=1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 2
+    assert "no resource 'x' in the fake; known: batches, exports, imports" in done.stderr
+    assert "Traceback" not in done.stderr

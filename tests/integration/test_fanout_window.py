@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from packagex_async import InternalServerError, PackageX
-from packagex_async._walk import PageWalk
+from packagex_async._listing._walk import PageWalk
 from packagex_async.models import Page, Pagination
 from packagex_async.testing import FakePackageX
 

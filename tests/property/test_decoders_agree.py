@@ -12,6 +12,7 @@ shape error. Models are compared with their types (``BatchStatus.FAILED`` equals
 from __future__ import annotations
 
 import enum
+import typing
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -22,11 +23,11 @@ from hypothesis import strategies as st
 from packagex_async._converter import make_converter, structure_list
 from packagex_async._decode import _SHAPE_ERRORS
 from packagex_async._rules import open_enum_members, without_none
-from packagex_async.models import Batch, BatchPhase, BatchStats, Export, Pagination
+from packagex_async.models import Batch, BatchPhase, BatchStats, Export, Import, Pagination
 
 FASTGEN = make_converter("fastgen")
 CATTRS = make_converter("cattrs")
-ALL_MODELS = (Batch, Export, Pagination, BatchPhase, BatchStats)
+ALL_MODELS = (Batch, Export, Import, Pagination, BatchPhase, BatchStats)
 for _model in ALL_MODELS:
     attrs.resolve_types(_model)  # the models use postponed (string) annotations
 
@@ -72,6 +73,8 @@ def valid_values(tp: Any, valid: bool) -> st.SearchStrategy[Any]:
         return st.sampled_from(sorted(members)) | st.text(max_size=8)
     if attrs.has(tp):
         return wire_objects(tp, valid)
+    if typing.get_origin(tp) is dict:  # an import's column_mapping: any JSON object
+        return st.dictionaries(st.text(max_size=4), st.text(max_size=4), max_size=3)
     (item,) = tp.__args__  # list[X]
     return st.lists(valid_values(item, valid), max_size=3)
 

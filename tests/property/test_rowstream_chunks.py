@@ -12,7 +12,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packagex_async._rowstream import csv_rows, json_rows
+from packagex_async._jobs._rowstream import csv_rows, json_rows
 
 # Text that stresses the splitters: brackets, braces, quotes, escapes, commas, newlines.
 tricky_text = st.text(

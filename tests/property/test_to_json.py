@@ -18,15 +18,15 @@ from hypothesis import strategies as st
 
 from packagex_async import to_dict
 from packagex_async._converter import make_converter
-from packagex_async.models import Batch, BatchPhase, BatchStats, Export, Page, Pagination
+from packagex_async.models import Batch, BatchPhase, BatchStats, Export, Import, Page, Pagination
 
 from .test_decoders_agree import wire_objects
 
 msgspec = pytest.importorskip("msgspec")  # the ``fast`` extra
 
 FASTGEN = make_converter("fastgen")
-ENCODE = msgspec.json.Encoder().encode
-MODELS = (Batch, Export, BatchPhase, BatchStats, Pagination)
+ENCODE = msgspec.json.Encoder(order="sorted").encode  # as _serialize builds it
+MODELS = (Batch, Export, Import, BatchPhase, BatchStats, Pagination)
 
 
 def by_orjson(value: Any) -> bytes:

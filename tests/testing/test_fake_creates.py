@@ -100,6 +100,9 @@ def _merge(**fields: Any) -> dict[str, Any]:
         (_options(updated_at=1704067200), {"options.updated_at"}),
         (_options(updated_at=[]), {"options.updated_at"}),
         (_options(created_at=["gte:2024-01-01", "before:2024-02-01"]), {"options.created_at.1"}),
+        (_options(created_at="bwi:2024-02-01,2024-01-01"), {"options.created_at"}),
+        (_options(created_at="bwi:2024-01-01"), {"options.created_at"}),
+        (_options(created_at="gte:2024-01-01,2024-02-01"), {"options.created_at"}),
         (_csv_options(timezone=1), {"csv_field_options.timezone"}),
         (_csv_options(columns=["id"]), {"csv_field_options.columns"}),
         (_csv_options(columns={"id": True, "x": False}), {"csv_field_options.columns.x"}),
@@ -262,6 +265,8 @@ async def test_date_filters_and_limit_split_the_same_records(
         {"created_at": ["gte:2024-01-01", "lt:2024-01-01T00:00:00Z"]},
         {"created_at": ["gte:2023-06-01T12:00:00Z", "lte:2023-06-30"]},
         {"limit": "all"},
+        {"created_at": "bwi:2023-06-01T12:00:00Z,2023-06-30"},
+        {"created_at": "not_in:2099-01-01"},
         {"limit": 100, "page": 3},
     ):
         created = await _created(
@@ -272,7 +277,8 @@ async def test_date_filters_and_limit_split_the_same_records(
     assert counts[0] + counts[1] == RECORDS
     assert counts[2:4] == [0, 0]
     assert 0 < counts[4] < 20
-    assert counts[5:] == [RECORDS, RECORDS - 200]
+    assert [counts[5], counts[7], counts[8]] == [RECORDS, RECORDS, RECORDS - 200]
+    assert counts[6] == counts[4]  # one bwi: condition keeps what the two conditions kept
 
 
 async def test_csv_timestamps_follow_the_requested_time_zone(

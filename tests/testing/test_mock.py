@@ -14,6 +14,8 @@ from packagex_async import (
     Batch,
     BatchStatus,
     Export,
+    Import,
+    ImportStatus,
     InternalServerError,
     NotFoundError,
     PackageX,
@@ -165,3 +167,18 @@ def test_the_testing_package_imports_without_aioresponses() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert 'pip install "packagex_async[mock]"' in result.stdout
+
+
+async def test_every_registered_resource_is_mocked_by_name() -> None:
+    job = Import("imp_1", status="failed", has_errors_file=True, column_mapping={"a": "b"})
+    with mock_packagex() as api:
+        api.jobs["imports"].add(job)
+        async with PackageX(KEY) as px:
+            got = await px.imports.retrieve("imp_1")
+            listed = [i.id async for i in px.imports.list()]
+
+    assert got == job
+    assert got.status is ImportStatus.FAILED
+    assert listed == ["imp_1"]
+    assert set(api.jobs) == {"batches", "exports", "imports"}
+    assert api.jobs["batches"] is api.batches

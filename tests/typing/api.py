@@ -18,6 +18,7 @@ from packagex_async import (
     Download,
     Export,
     ExportStatus,
+    Import,
     JobFailedError,
     PackageX,
     PackageXError,
@@ -83,10 +84,10 @@ async def job_errors(px: PackageX) -> None:
     try:
         await px.batches.run(resource="contact", action="delete", data=[{"id": "c_1"}])
     except JobFailedError as failed:
-        assert_type(failed.job, "Batch | Export")
+        assert_type(failed.job, "Batch | Export | Import")
         print(failed.job.status, failed.job.id)
     except WaitTimeoutError as slow:
-        assert_type(slow.last, "Batch | Export | None")
+        assert_type(slow.last, "Batch | Export | Import | None")
         if slow.last is not None:
             print(slow.last.status)
 
@@ -109,3 +110,14 @@ async def shared_pacing() -> None:
     assert_type(pacing.where, str)
     async with PackageX(rate_limit=50, pacing=pacing) as px:
         assert_type(await px.batches.retrieve("batch_1"), Batch)
+
+
+async def imports(px: PackageX) -> None:
+    job = await px.imports.create(resource="contact", action="merge", data=[{"name": "Ada"}])
+    assert_type(job, Import)
+    done = await px.imports.wait(job.id)
+    assert_type(done.has_errors_file, "bool | None")
+    async for row in px.imports.rows(job.id, "errors_csv"):
+        assert_type(row, dict[str, str])
+    async for item in px.imports.list(limit=5):
+        assert_type(item, Import)

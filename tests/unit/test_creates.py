@@ -16,6 +16,7 @@ from packagex_async import (
     PackageX,
     PackageXTypeError,
     PackageXValueError,
+    between,
     since,
     until,
 )
@@ -78,6 +79,17 @@ def test_date_filters_are_written_as_documented() -> None:
     assert until(dt.datetime(2024, 1, 1, 8, 30)) == "lte:2024-01-01T08:30:00Z"
     with pytest.raises(PackageXTypeError, match=r"since\(\) takes a datetime.date"):
         since("2024-01-01")  # type: ignore[arg-type]
+
+
+def test_a_range_is_one_bwi_condition_with_the_earlier_date_first() -> None:
+    assert between(dt.date(2024, 1, 1), dt.date(2024, 1, 31)) == "bwi:2024-01-01,2024-01-31"
+    assert between(dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 8, 30)) == (
+        "bwi:2024-01-01,2024-01-01T08:30:00Z"
+    )
+    with pytest.raises(PackageXValueError, match="earlier date first, got 2024-02-01 after"):
+        between(dt.date(2024, 2, 1), dt.date(2024, 1, 1))
+    with pytest.raises(PackageXTypeError, match=r"between\(\) takes a datetime.date"):
+        between(dt.date(2024, 2, 1), "2024-03-01")  # type: ignore[arg-type]
 
 
 async def test_a_batch_of_rows(created_batch: MockAPI) -> None:

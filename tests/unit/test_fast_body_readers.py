@@ -146,6 +146,15 @@ def test_a_page_keeps_its_pagination_as_sent_and_says_when_there_was_none() -> N
     assert without == {"data": []}
 
 
+def test_a_page_keeps_the_envelope_s_events_as_sent() -> None:
+    read = make_page_reader(Batch)
+    events = [{"id": "evt_1"}]
+
+    decoded = read(orjson.dumps({"data": [], "pagination": None, "events": events}))
+
+    assert decoded == {"data": [], "pagination": None, "events": events}
+
+
 def test_an_object_answer_holds_its_model() -> None:
     read = make_object_reader(Batch)
 

@@ -120,3 +120,16 @@ async def test_listing_from_page_none_is_empty_and_sends_nothing(
     assert [e async for e in paginator] == []
     assert paginator.next_page is None
     assert mock_api.sent() == []
+
+
+async def test_the_envelope_s_events_are_kept_on_the_page_and_absent_is_none(
+    px: PackageX, mock_api: MockAPI
+) -> None:
+    events = [{"id": "evt_1", "type": "batch.updated"}]
+    first = page_envelope([batch_json(0)], page=1, limit=1, total=2)
+    mock_api.get("/v1/batches", payload={**first, "events": events})
+    mock_api.get("/v1/batches", payload=page_envelope([batch_json(1)], page=2, limit=1, total=2))
+
+    pages = [page async for page in px.batches.list(limit=1).pages()]
+
+    assert [page.events for page in pages] == [events, None]

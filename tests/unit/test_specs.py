@@ -11,15 +11,21 @@ import attrs
 import pytest
 
 from packagex_async import PackageX, PackageXTypeError, PackageXValueError
-from packagex_async._specs import SPECS, ResourceSpec
-from packagex_async.resources import Batches, Exports
+from packagex_async._specs import ResourceSpec
+from packagex_async.resources import RESOURCES as REGISTRY
+from packagex_async.resources import SPECS, Batches, Exports, Imports, Resources
 from packagex_async.resources._batches import BatchFile
 from packagex_async.resources._exports import ExportFile
+from packagex_async.resources._imports import ImportFile
 
 from ..builders import KEY, batch_json, envelope, page_envelope
 from ..conftest import MockAPI
 
-RESOURCES: list[tuple[type[Batches | Exports], Any]] = [(Batches, BatchFile), (Exports, ExportFile)]
+RESOURCES: list[tuple[type[Batches | Exports | Imports], Any]] = [
+    (Batches, BatchFile),
+    (Exports, ExportFile),
+    (Imports, ImportFile),
+]
 PAGING = ("page", "limit", "concurrency", "extra_query")
 
 
@@ -31,7 +37,7 @@ def keywords(method: Any) -> list[str]:
 
 @pytest.mark.parametrize(("resource", "file_type"), RESOURCES)
 def test_include_flags_of_retrieve_and_retrieve_many_are_the_spec_s(
-    resource: type[Batches | Exports], file_type: Any
+    resource: type[Batches | Exports | Imports], file_type: Any
 ) -> None:
     flags = list(resource.spec.include_flags)
     assert [k for k in keywords(resource.retrieve) if k.startswith("include_")] == flags
@@ -41,10 +47,12 @@ def test_include_flags_of_retrieve_and_retrieve_many_are_the_spec_s(
 
 @pytest.mark.parametrize(("resource", "file_type"), RESOURCES)
 def test_list_filters_are_the_spec_s_and_typed_with_its_enums(
-    resource: type[Batches | Exports], file_type: Any
+    resource: type[Batches | Exports | Imports], file_type: Any
 ) -> None:
     spec = resource.spec
-    assert keywords(resource.list) == [*(f.name for f in spec.filters), *PAGING]
+    listed = keywords(resource.list)
+    assert listed[: len(spec.filters)] == [f.name for f in spec.filters]
+    assert sorted(listed[len(spec.filters) :]) == sorted(PAGING)
     hints = typing.get_type_hints(resource.list)
     for flt in spec.filters:
         assert flt.values is None or flt.values in _flatten(hints[flt.name])
@@ -53,7 +61,7 @@ def test_list_filters_are_the_spec_s_and_typed_with_its_enums(
 
 @pytest.mark.parametrize(("resource", "file_type"), RESOURCES)
 def test_file_names_and_attributes_are_the_spec_s(
-    resource: type[Batches | Exports], file_type: Any
+    resource: type[Batches | Exports | Imports], file_type: Any
 ) -> None:
     spec: ResourceSpec = resource.spec
     assert typing.get_args(file_type) == spec.file_names
@@ -66,6 +74,29 @@ def test_final_statuses_are_statuses_of_the_model(spec: ResourceSpec) -> None:
     hint = _flatten(_hint(spec.model, "status"))
     status_enum = next(a for a in hint if isinstance(a, type) and issubclass(a, enum.Enum))
     assert spec.final_statuses <= {str(m.value) for m in status_enum}
+
+
+def test_the_registry_names_each_resource_by_its_spec() -> None:
+    assert list(Resources.__annotations__) == [spec.name for spec in SPECS]
+    assert len({spec.path for spec in SPECS}) == len(SPECS)
+    assert all(issubclass(resource, Batches.__mro__[1]) for resource in REGISTRY)
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_the_success_status_is_final_and_every_create_argument_is_a_keyword(
+    spec: ResourceSpec,
+) -> None:
+    resource = next(r for r in REGISTRY if r.spec is spec)
+    assert spec.success_status in spec.final_statuses
+    create = keywords(resource.create)
+    assert {*spec.create.sources, *(a.name for a in spec.create.arguments)} <= set(create)
+    assert set(spec.columns) <= {f.name for f in attrs.fields(spec.model)}
+
+
+async def test_every_registered_resource_is_an_attribute_of_the_client() -> None:
+    async with PackageX(KEY) as px:
+        for resource in REGISTRY:
+            assert type(getattr(px, resource.spec.name)) is resource
 
 
 def _hint(model: type[Any], name: str) -> Any:

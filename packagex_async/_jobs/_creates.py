@@ -1,6 +1,8 @@
-"""The bodies of the two creates, checked before anything is sent.
+"""The bodies of the creates, checked before anything is sent.
 
-``POST /v1/exports`` and ``POST /v1/batches`` are the only writes. Every argument is
+``POST /v1/exports`` and ``POST /v1/batches`` are built here; a resource with its own
+create rules (``resources/_imports``) builds its body from the shared checks at the
+end of this module. Every argument is
 checked here by the one argument rule, so a create never reaches the server with a
 body the API would refuse for a reason the SDK could have named. Keys whose value
 is ``None`` are left out; ``extra_body`` is merged in last, as given.
@@ -17,8 +19,8 @@ from typing import Any, Literal, TypedDict
 
 import orjson
 
-from ._params import check_flag, check_text, enum_value, wrong_type, wrong_value
-from .models import BatchAction, BatchMode, BatchResource, DuplicateHandling, ExportResource
+from .._params import check_flag, check_text, enum_value, wrong_type, wrong_value
+from ..models import BatchAction, BatchMode, BatchResource, DuplicateHandling, ExportResource
 
 __all__ = [
     "BATCH_ARGUMENTS",
@@ -26,7 +28,12 @@ __all__ = [
     "CsvFieldOptions",
     "ExportOptions",
     "batch_body",
+    "between",
+    "data_url",
     "export_body",
+    "finish_body",
+    "optional_flag",
+    "rows_of",
     "since",
     "until",
 ]
@@ -58,8 +65,9 @@ class ExportOptions(TypedDict, total=False):
     order_by: str
     direction: Literal["asc", "desc"]
     created_at: str | list[str]
-    """A date filter, ``"<op>:<date>"``: ``since(date)`` / ``until(date)`` write it; a
-    list of them for a range (the docs show one condition; the list is our reading)."""
+    """A date filter, ``"<condition>:<date>[,<date>]"``: ``since(date)``,
+    ``until(date)`` and ``between(first, last)`` write one (a range is one ``bwi:``
+    condition, as documented; a list of conditions is sent as given, undocumented)."""
     updated_at: str | list[str]
 
 
@@ -82,6 +90,26 @@ def since(when: dt.date) -> str:
 def until(when: dt.date) -> str:
     """The date filter "on or before ``when``": ``"lte:2024-01-31"``."""
     return f"lte:{_filter_date('until', when)}"
+
+
+def between(first: dt.date, last: dt.date) -> str:
+    """The date filter "from ``first`` to ``last``, both included": ``"bwi:2024-01-01,2024-01-31"``.
+
+    The docs' one condition for a range (``since()`` and ``until()`` together would be
+    two conditions on one field, which no page documents). ``first`` must not be
+    after ``last``; dates and datetimes may be mixed.
+    """
+    start, end = _filter_date("between", first), _filter_date("between", last)
+    if _moment(first) > _moment(last):
+        wrong_value(f"between() takes the earlier date first, got {start} after {end}")
+    return f"bwi:{start},{end}"
+
+
+def _moment(when: dt.date) -> dt.datetime:
+    """``when`` as an aware datetime, for ordering (a date is its midnight UTC)."""
+    if isinstance(when, dt.datetime):
+        return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(when, dt.time(), dt.timezone.utc)
 
 
 def _filter_date(name: str, when: Any) -> str:
@@ -181,13 +209,13 @@ def _check_options(options: Any) -> dict[str, Any] | None:
         if name in checked and not _date_filters(checked[name]):
             wrong_type(
                 f"options[{name!r}] must be a date filter such as 'gte:2024-01-01' "
-                f"(since()/until() write one), or a list of them, got {checked[name]!r}"
+                f"(since(), until() and between() write one), got {checked[name]!r}"
             )
     return checked
 
 
 def _date_filters(value: Any) -> bool:
-    """A date filter, or a list of them (a range: ``[since(a), until(b)]``)."""
+    """A date filter (or, sent as given, a list of them)."""
     if isinstance(value, list):
         return bool(value) and all(isinstance(item, str) for item in value)
     return isinstance(value, str)
@@ -268,3 +296,15 @@ def _web_url(url: Any) -> str:
     if not text.startswith("https://") or any(char.isspace() for char in text):
         wrong_value("url must be an https:// URL of a public file")
     return text
+
+
+# The same checks for every create that takes rows or a file (a resource module's own
+# body rules use them under these names).
+rows_of = _rows
+"""``data`` as a non-empty list of rows (mappings), by the argument rule."""
+data_url = _data_url
+"""A .csv/.xlsx/.xls path (or its bytes) as the base64 data URL the API takes."""
+optional_flag = _optional_flag
+"""A boolean argument, or None when not given."""
+finish_body = _finish
+"""Drop ``None`` values, merge ``extra_body`` last, check the body encodes as JSON."""

@@ -33,12 +33,11 @@ when the consumer reaches it, after every page before it.
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
+from ..models import Page
 from ._consistency import SeenIds, check_new_ids
-from .models import Page
 
 __all__ = ["AHEAD", "PageWalk"]
 
@@ -92,8 +91,8 @@ class PageWalk(Generic[T]):
         """The first page, and the fan-out's workers when the rest can be planned."""
         first = self._first = await self._fetch(self._start, None)
         pagination = first.pagination
-        if pagination.has_more and self._concurrency > 1 and pagination.total_count is not None:
-            last = math.ceil(pagination.total_count / pagination.limit)
+        last = pagination.last_page
+        if pagination.has_more and self._concurrency > 1 and last is not None:
             numbers = range(self._start + 1, last + 1)
             self._fan_out = _FanOut(self._fetch, first, numbers, self._concurrency)
         return self._start, first

@@ -14,8 +14,8 @@ import math
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any, Protocol, TypeVar, cast
 
-from ._errors import JobModel, WaitTimeoutError
-from ._http._clock import clock
+from .._errors import JobModel, WaitTimeoutError
+from .._http._clock import clock
 
 __all__ = ["HasStatus", "wait_until_final"]
 

@@ -24,10 +24,10 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from .._errors import PackageXError
+from ..models import Page
 from ._consistency import check_page
-from ._errors import PackageXError
 from ._walk import PageWalk
-from .models import Page
 
 __all__ = ["AsyncPaginator"]
 

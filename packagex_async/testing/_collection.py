@@ -1,4 +1,4 @@
-"""The fake's database: items in creation order, an id index and cached sort orders.
+"""The fake's database: one resource's items in creation order, an id index and cached sort orders.
 
 Listing without filters slices the stored order and renders only the requested page, so
 listing 20,000 batches page by page costs O(limit) per page. Filters scan (O(N)), as a
@@ -9,14 +9,23 @@ collection and reused, except ``updated_at`` while jobs are still moving.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ._items import BatchItem, ExportItem
+if TYPE_CHECKING:
+    from ._resource import Item
 
-__all__ = ["Collection"]
+__all__ = ["Collection", "Keep", "equals"]
 
-T = TypeVar("T", BatchItem, ExportItem)
+T = TypeVar("T", bound="Item")
 Keep = Callable[[dict[str, Any]], bool]
+
+
+def equals(wanted: dict[str, str | None]) -> Keep | None:
+    """A filter keeping views whose fields equal every given value (None: no filter)."""
+    given = [(name, value) for name, value in wanted.items() if value is not None]
+    if not given:
+        return None
+    return lambda view: all(view.get(name) == value for name, value in given)
 
 
 def _number(value: Any) -> float:

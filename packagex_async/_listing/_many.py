@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from ._errors import PackageXError
+from .._errors import PackageXError
 
 __all__ = ["RetrieveResult", "retrieve_many"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from ._errors import PaginationError
-from .models import Page
+from .._errors import PaginationError
+from ..models import Page
 
 __all__ = ["PAGES_REMEMBERED", "SeenIds", "check_new_ids", "check_page"]
 

@@ -25,10 +25,10 @@ import aiohttp
 import attrs
 import yarl
 
-from ._errors import APIConnectionError
-from ._http import Pipeline, Redactor, Rejected, Request, chunks, where
-from ._http._retry import Failure, Reach
-from ._params import check_callback, check_path, check_text
+from .._errors import APIConnectionError
+from .._http import Pipeline, Redactor, Rejected, Request, chunks, where
+from .._http._retry import Failure, Reach
+from .._params import check_callback, check_path, check_text
 
 __all__ = ["Download", "Files", "ProgressCallback", "presigned_url_problem"]
 
