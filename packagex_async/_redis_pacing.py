@@ -136,9 +136,9 @@ class RedisPacing:
     ) -> None:
         self._secrets = _check_url(url)
         self._url = url
-        self.namespace = _check_namespace(namespace)
-        self.timeout = check_seconds("timeout", timeout)
-        self.probe_interval = check_seconds("probe_interval", probe_interval)
+        self.namespace: str = _check_namespace(namespace)
+        self.timeout: float = check_seconds("timeout", timeout)
+        self.probe_interval: float = check_seconds("probe_interval", probe_interval)
         self._check_with_redis_py()  # a missing redis-py is said now, not at the first request
 
     def __repr__(self) -> str:
