@@ -30,6 +30,7 @@ import aiohttp
 import orjson
 
 from .._errors import RateLimitError
+from .._inflate import inflated_excerpt
 from ._failures import from_exception, from_status, garbled, too_large
 from ._pacing import Pacer
 from ._request import Request
@@ -128,6 +129,8 @@ class Pipeline:
             body = await read_body(request, response, ERROR_BODY_LIMIT, cut=True)
         except Rejected:
             body = b""  # the status says enough; a cut error body adds nothing
+        if request.storage:
+            body = inflated_excerpt(body, response.headers.get("Content-Encoding"))
         return from_status(request, response.status, response.headers, body)
 
     async def _read_envelope(
@@ -188,6 +191,7 @@ def _request(session: aiohttp.ClientSession, request: Request) -> Awaitable[aioh
         timeout=request.timeout,
         allow_redirects=request.storage,
         max_redirects=_MAX_REDIRECTS,
+        auto_decompress=not request.storage,  # a file's stream is checked whole (_files)
         raise_for_status=False,  # a borrowed session may say otherwise
     )
 
