@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 import orjson
+import yarl
 
 from ._params import check_flag, check_text, enum_value, wrong_type, wrong_value
 from .models import (
@@ -38,6 +39,7 @@ __all__ = [
     "CsvFieldOptions",
     "ExportOptions",
     "batch_body",
+    "check_batch_download",
     "export_body",
     "since",
     "until",
@@ -161,6 +163,21 @@ def batch_body(arguments: Mapping[str, Any]) -> dict[str, Any]:
     return _finish(body, given["extra_body"])
 
 
+def check_batch_download(body: Mapping[str, Any], file: str) -> None:
+    """Refuse a ``run()`` download the batch could never have, before it is created.
+
+    The API keeps a result file only with ``save_result`` (default false) and the
+    upload files unless ``save_upload`` is false.
+    """
+    if file == "result_json" and body.get("save_result") is not True:
+        wrong_value(
+            "download='result_json' needs save_result=True: without it the batch keeps no "
+            "result file (nothing was sent)"
+        )
+    if file.startswith("upload_") and body.get("save_upload") is False:
+        wrong_value(f"download={file!r} needs save_upload=True, the API's default")
+
+
 def _optional_flag(name: str, value: Any) -> bool | None:
     return None if value is None else check_flag(name, value)
 
@@ -170,32 +187,53 @@ def _finish(body: dict[str, Any], extra_body: Any) -> dict[str, Any]:
     body = {key: value for key, value in body.items() if value is not None}
     if extra_body is not None:
         body.update(_check_mapping("extra_body", extra_body))
+    problem = None
     try:
         orjson.dumps(body)
     except TypeError as exc:
-        wrong_type(f"the create's body cannot be sent as JSON: {exc}")
-    _check_finite(body)
+        problem = str(exc)
+    if problem is not None or not _all_finite(body):
+        _refuse_numbers(body)
+    if problem is not None:
+        wrong_type(f"the create's body cannot be sent as JSON: {problem}")
     return body
 
 
-def _check_finite(body: dict[str, Any]) -> None:
-    """Refuse NaN and infinities anywhere: orjson would send them as ``null``.
+_INTEGERS = range(-(2**63), 2**64)
+"""The integers orjson (and most JSON readers) take exactly: 64 bits, signed or not."""
+
+
+def _all_finite(body: dict[str, Any]) -> bool:
+    """Whether no NaN or infinity is anywhere: orjson would send one as ``null``.
 
     The standard library's C encoder finds one quickly (``default`` stands in for
-    the types only orjson knows); only then is the body walked, to name the place.
+    the types only orjson knows); only when it does is the body walked.
     """
     try:
         json.dumps(body, allow_nan=False, default=lambda _: None)
     except ValueError:
-        found = next(filter(None, (_non_finite(v, k) for k, v in body.items())), None)
-        place, value = found if found is not None else ("a value", math.nan)
-        wrong_value(f"numbers must be finite: {place} is {value!r} (JSON has no NaN or infinity)")
+        return False
+    return True
 
 
-def _non_finite(value: Any, place: str) -> tuple[str, float] | None:
-    """The first NaN or infinity in ``value`` and where it is, like ``data[3]['weight']``."""
+def _refuse_numbers(body: dict[str, Any]) -> None:
+    """A ``PackageXValueError`` naming the first number JSON cannot carry, if any."""
+    found = next(filter(None, (_unsendable(v, k) for k, v in body.items())), None)
+    if found is not None:
+        place, value = found
+        wrong_value(
+            f"numbers must be finite and fit in 64 bits: {place} is {value!r} "
+            "(JSON has no NaN or infinity)"
+        )
+
+
+def _unsendable(value: Any, place: str) -> tuple[str, object] | None:
+    """The first NaN, infinity or too large an integer in ``value``, and where it is,
+    like ``data[3]['weight']``."""
     if isinstance(value, float):
         return None if math.isfinite(value) else (place, value)
+    if isinstance(value, int):
+        return None if value in _INTEGERS else (place, value)
     if isinstance(value, Mapping):
         items: Any = ((f"[{key!r}]", item) for key, item in value.items())
     elif isinstance(value, (list, tuple)):
@@ -203,7 +241,7 @@ def _non_finite(value: Any, place: str) -> tuple[str, float] | None:
     else:
         return None
     for step, item in items:
-        found = _non_finite(item, place + step)
+        found = _unsendable(item, place + step)
         if found is not None:
             return found
     return None
@@ -403,6 +441,10 @@ def _is_workbook(content: bytes) -> bool:
 
 def _web_url(url: Any) -> str:
     text = check_text("url", url)
-    if not text.startswith("https://") or any(char.isspace() for char in text):
-        wrong_value("url must be an https:// URL of a public file")
+    try:
+        host = yarl.URL(text).host if text.startswith("https://") else None
+    except ValueError:
+        host = None
+    if not host or any(char.isspace() for char in text):
+        wrong_value("url must be an https:// URL of a public file, with a host")
     return text

@@ -268,7 +268,9 @@ async def test_nan_and_infinity_in_a_batch_are_refused_before_sending(
     mock_api: MockAPI, arguments: dict[str, Any]
 ) -> None:
     async with PackageX(KEY) as px:
-        with pytest.raises(PackageXValueError, match="numbers must be finite: .* is -?(nan|inf)"):
+        with pytest.raises(
+            PackageXValueError, match="numbers must be finite and fit in 64 bits: .* is -?(nan|inf)"
+        ):
             await px.batches.create(resource="contact", action="merge", **arguments)
 
     assert mock_api.sent() == []
