@@ -326,13 +326,15 @@ def _check_csv_options(options: Any) -> dict[str, Any] | None:
         return None
     checked = _check_mapping("csv_field_options", options)
     for name in ("timezone", "datetime_format"):
-        if name in checked:
-            check_text(f"csv_field_options[{name!r}]", checked[name])
+        if name in checked and not check_text(f"csv_field_options[{name!r}]", checked[name]):
+            wrong_value(f"csv_field_options[{name!r}] must not be empty; leave it out instead")
     columns = checked.get("columns")
     if columns is not None:
         columns = _check_mapping("csv_field_options['columns']", columns)
         if not columns or any(value is not True for value in columns.values()):
             wrong_value("csv_field_options['columns'] must map at least one column name to True")
+        if not all(columns):
+            wrong_value("csv_field_options['columns'] has an empty column name")
     return checked
 
 

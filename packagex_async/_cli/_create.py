@@ -121,12 +121,11 @@ def _export_arguments(args: argparse.Namespace) -> dict[str, Any]:
     if args.limit is not None:
         options["limit"] = args.limit if args.limit == "all" else _count("--limit", args.limit)
     csv_options: dict[str, Any] = {}
-    if args.columns:
+    if args.columns is not None:  # "" too: the SDK says what is wrong with it
         csv_options["columns"] = {name.strip(): True for name in args.columns.split(",")}
-    if args.timezone:
-        csv_options["timezone"] = args.timezone
-    if args.datetime_format:
-        csv_options["datetime_format"] = args.datetime_format
+    for name in ("timezone", "datetime_format"):
+        if getattr(args, name) is not None:
+            csv_options[name] = getattr(args, name)
     return {
         "resource": args.resource,
         "options": options or None,
@@ -149,7 +148,13 @@ def _batch_arguments(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _rows(source: str) -> Any:
-    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    reason = None
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+    if reason is not None:
+        wrong_value(f"--data {source}: cannot read it: {reason}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

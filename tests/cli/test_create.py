@@ -75,6 +75,27 @@ def test_create_a_batch_from_a_json_file(cli: Cli, fake: FakePackageX, tmp_path:
     assert [phase["total"] for phase in final["phases"]] == [3, 3, 3]
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'[{"weight": NaN}]', "must be finite and fit in 64 bits: data[0]['weight'] is nan"),
+        (b'[{"n": 123456789012345678901234567890}]', "data[0]['n'] is 1234567890"),
+        (b"\xff\xfe[]", "cannot read it: 'utf-8' codec can't decode"),
+    ],
+)  # fmt: skip
+def test_data_the_api_cannot_take_is_a_usage_error_before_any_post(
+    cli: Cli, fake: FakePackageX, tmp_path: Path, content: bytes, message: str
+) -> None:
+    rows = tmp_path / "rows.json"
+    rows.write_bytes(content)
+
+    result = cli("batches", "create", "contact", "--action", "merge", "--data", str(rows))
+
+    assert result.code == 2
+    assert message in result.err
+    assert not [r for r in fake.requests if r.route.startswith("create_")]
+
+
 def test_a_batch_that_fails_exits_six(cli: Cli, tmp_path: Path) -> None:
     broken = tmp_path / "contacts.csv"
     broken.write_bytes(b"name\n\xff\xfe\n")
@@ -96,6 +117,17 @@ def test_a_batch_that_fails_exits_six(cli: Cli, tmp_path: Path) -> None:
         (["exports", "create", "shipment", "--limit", "ten"], "--limit takes a whole number"),
         (["exports", "create", "shipment", "--download", "x.csv"], "--download needs --wait"),
         (["exports", "create", "shipment", "--option", "novalue"], "KEY=VALUE"),
+        (["exports", "create", "shipment", "--columns", ""], "has an empty column name"),
+        (["exports", "create", "shipment", "--columns", "id,,status"], "an empty column name"),
+        (["exports", "create", "shipment", "--timezone", ""], "'timezone'] must not be empty"),
+        (["exports", "create", "shipment", "--option", "direction=up"],
+         "options['direction'] must be one of 'asc', 'desc'"),
+        (["exports", "create", "shipment", "--option", "created_at=gte:2024-99-01"],
+         "is not an ISO 8601 date"),
+        (["batches", "create", "contact", "--action", "merge", "--data", "missing.json"],
+         "--data missing.json: cannot read it: No such file or directory"),
+        (["batches", "create", "contact", "--action", "merge", "--url", "https://"],
+         "with a host"),
     ],
 )  # fmt: skip
 def test_bad_create_arguments_are_usage_errors_before_any_post(

@@ -158,6 +158,8 @@ async def test_a_web_url_is_sent_as_given(created_batch: MockAPI) -> None:
         ({"csv_field_options": {"columns": ["id"]}}, PackageXTypeError, "columns"),
         ({"csv_field_options": {"columns": {"id": 1}}}, PackageXValueError, "to True"),
         ({"csv_field_options": {"timezone": 2}}, PackageXTypeError, "timezone"),
+        ({"csv_field_options": {"timezone": ""}}, PackageXValueError, "must not be empty"),
+        ({"csv_field_options": {"columns": {"": True}}}, PackageXValueError, "empty column"),
         ({"extra_body": {"x": object()}}, PackageXTypeError, "cannot be sent as JSON"),
     ],
 )
