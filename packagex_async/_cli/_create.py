@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .._creates import since, until
-from .._params import wrong_value
+from .._params import check_path, wrong_value
 from ._connect import connect
-from ._exits import JOB_FAILED, OK
+from ._exits import JOB_FAILED, OK, USAGE, CLIError
 from ._jobs import show, status_notes
 from ._kinds import Kind
 from ._streams import Streams
@@ -56,6 +56,7 @@ def _add_export_options(parser: argparse.ArgumentParser) -> None:
         help="any other option of the list API, e.g. group_id=grp_1 (repeatable)",
     )
     group.add_argument("--download", metavar="PATH", help="with --wait: save the CSV to PATH")
+    group.add_argument("--force", action="store_true", help="with --download: replace PATH")
 
 
 def _add_batch_options(parser: argparse.ArgumentParser) -> None:
@@ -79,8 +80,7 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
     stdout gets one record either way (``table``: the id), so scripts can capture it;
     progress notes go to stderr.
     """
-    if not args.wait and getattr(args, "download", None) is not None:
-        wrong_value("--download needs --wait (the file exists once the export is completed)")
+    target = _download_target(args)
     async with connect(args, io.err) as px:
         if kind.name == "exports":
             job: Any = await px.exports.create(**_export_arguments(args))
@@ -94,10 +94,28 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
         _show(kind, job, args, io)
         if args.wait and str(job.status) != "completed":
             return JOB_FAILED
-        if getattr(args, "download", None):
-            done = await px.exports.download(job.id, "csv", Path(args.download))
+        if target is not None:
+            done = await px.exports.download(job.id, "csv", target)
             io.note(f"saved {done.path} ({done.size} bytes)")
     return OK
+
+
+def _download_target(args: argparse.Namespace) -> Path | None:
+    """Where ``--download`` saves the CSV, checked before the export is created."""
+    given = getattr(args, "download", None)
+    if given is None:
+        return None
+    if not args.wait:
+        wrong_value("--download needs --wait (the file exists once the export is completed)")
+    if given == "-":
+        wrong_value(
+            "--download - would mix the CSV into stdout, which gets the export; give a file, "
+            "or stream it after: packagex exports download ID csv -o -"
+        )
+    path = check_path("--download", given)
+    if path.exists() and not args.force:
+        raise CLIError(f"{path} exists; pass --force to replace it", USAGE)
+    return path
 
 
 def _show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
@@ -110,6 +128,8 @@ def _show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
 
 def _export_arguments(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = dict(_key_value(item) for item in args.option)
+    if args.since is not None and args.until is not None and args.since > args.until:
+        wrong_value(f"--since {args.since} is after --until {args.until}: no row is in between")
     dates = [since(args.since)] if args.since is not None else []
     if args.until is not None:
         dates.append(until(args.until))

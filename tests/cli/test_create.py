@@ -96,6 +96,34 @@ def test_data_the_api_cannot_take_is_a_usage_error_before_any_post(
     assert not [r for r in fake.requests if r.route.startswith("create_")]
 
 
+def test_an_export_is_not_created_when_its_download_would_replace_a_file(
+    cli: Cli, fake: FakePackageX, tmp_path: Path
+) -> None:
+    target = tmp_path / "shipments.csv"
+    target.write_text("mine")
+
+    refused = cli("exports", "create", "shipment", "--wait", "--download", str(target))
+    forced = cli(
+        "exports", "create", "shipment", "--wait", "--download", str(target), "--force",
+        "--poll-interval", "0.05",
+    )  # fmt: skip
+
+    assert refused.code == 2
+    assert f"{target} exists; pass --force to replace it" in refused.err
+    assert forced.code == 0, forced.err
+    assert target.read_text().startswith("id,")
+    assert len([r for r in fake.requests if r.route == "create_export"]) == 1
+
+
+def test_an_option_of_another_command_is_not_suggested_as_itself(cli: Cli) -> None:
+    result = cli("batches", "create", "contact", "--action", "merge", "--url", "https://x/a",
+                 "--download", "x.json")  # fmt: skip
+
+    assert result.code == 2
+    assert "unrecognized arguments: --download" in result.err
+    assert "did you mean '--download'" not in result.err
+
+
 def test_a_batch_that_fails_exits_six(cli: Cli, tmp_path: Path) -> None:
     broken = tmp_path / "contacts.csv"
     broken.write_bytes(b"name\n\xff\xfe\n")
@@ -128,6 +156,12 @@ def test_a_batch_that_fails_exits_six(cli: Cli, tmp_path: Path) -> None:
          "--data missing.json: cannot read it: No such file or directory"),
         (["batches", "create", "contact", "--action", "merge", "--url", "https://"],
          "with a host"),
+        (["exports", "create", "shipment", "--since", "2024-02-01", "--until", "2024-01-01"],
+         "--since 2024-02-01 is after --until 2024-01-01"),
+        (["exports", "create", "shipment", "--wait", "--download", "-"],
+         "--download - would mix the CSV into stdout"),
+        (["exports", "create", "shipment", "--wait", "--download", "no/such/dir/x.csv"],
+         "--download 'no/such/dir/x.csv': the directory 'no/such/dir' does not exist"),
     ],
 )  # fmt: skip
 def test_bad_create_arguments_are_usage_errors_before_any_post(
