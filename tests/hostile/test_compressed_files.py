@@ -173,7 +173,9 @@ async def test_a_cut_file_is_fetched_again_and_the_whole_one_is_kept(tmp_path: P
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
-@pytest.mark.parametrize("coding", ["br", "zstd", "compress", "gzip, gzip"])
+@pytest.mark.parametrize(
+    "coding", ["br", "zstd", "compress", "gzip, gzip"], ids=["br", "zstd", "compress", "twice"]
+)
 @pytest.mark.parametrize("via", VIAS)
 async def test_a_coding_the_sdk_cannot_check_is_refused_not_handed_over_encoded(
     coding: str, via: str, tmp_path: Path

@@ -57,7 +57,8 @@ async def rows_until_error(
     [b'abc[{"a": 1}]', b'42[{"a": 1}]', b'"x"[{"a": 1}]', b'\xef\xbb\xbf[{"a": 1}]',
      b'\x0c[{"a": 1}]', b'[{"a": 1}]\x0c', b'[{"a": 1}\x0b]', b'[{"a": 1}] [{"a": 2}]',
      b'{"a": 1}', b'[{"a": 1}, {"a": NaN}]', b'[{"a": 1}'],
-    ids=repr,
+    ids=["letters_before", "number_before", "string_before", "bom_before", "formfeed_before",
+         "formfeed_after", "vtab_inside", "two_arrays", "an_object", "nan", "cut"],
 )  # fmt: skip
 async def test_json_a_whole_parse_refuses_is_refused(
     body: bytes, records: list[logging.LogRecord]
@@ -86,7 +87,11 @@ CSV_STRAY_QUOTES = [
 ]
 
 
-@pytest.mark.parametrize("text", CSV_STRAY_QUOTES, ids=repr)
+@pytest.mark.parametrize(
+    "text",
+    CSV_STRAY_QUOTES,
+    ids=["stray_quote", "stray_quote_then_multiline", "text_after_closing_quote", "bare_cr"],
+)
 async def test_csv_rows_are_dictreaders_for_the_whole_file_or_an_error(
     text: str, records: list[logging.LogRecord]
 ) -> None:
