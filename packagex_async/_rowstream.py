@@ -80,7 +80,7 @@ class _JSONArraySplitter:
         self._depth = 0
         self._in_string = False
         self._escaped_at = -1  # position of the character a backslash escapes
-        self._count = 0
+        self._empty = True  # no element yet: only `[]` may close an empty element
         self._fast_failures = 0
         self.closed = False
 
@@ -142,7 +142,7 @@ class _JSONArraySplitter:
         except orjson.JSONDecodeError:
             self._fast_failures += 1
             return []
-        self._count += len(values)
+        self._empty = False
         self.closed = self._buffer[cut] == ord("]")
         self._start = self._scanned = cut + 1
         return values
@@ -175,8 +175,8 @@ class _JSONArraySplitter:
         element = bytes(self._buffer[self._start : at]).strip(_BLANKS)
         if element:
             elements.append(element)
-            self._count += 1
-        elif char == b"," or self._count:  # `[1,,2]` or `[1,]`: only `[]` may be empty
+            self._empty = False
+        elif char == b"," or not self._empty:  # `[1,,2]` or `[1,]`: only `[]` may be empty
             raise ValueError("the JSON array has an empty element")
         self._start = at + 1
         if char == b"]":
