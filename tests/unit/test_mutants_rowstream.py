@@ -195,3 +195,60 @@ async def test_csv_rows_after_a_bom_and_a_record_across_chunks() -> None:
     rows = [row async for row in csv_rows(pieces(data[:12], data[12:20], data[20:]))]
 
     assert rows == [{"id": "1", "note": "two\r\nlines"}, {"id": "2", "note": "x"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "cut"),
+    [
+        (b'{[{"a": [1]}, {"b": 2}, 3', 2, 22),  # opening brackets before start count not
+        (b'}]{"a": [1]}, {"b": 2}, 3', 2, 22),  # nor closing ones
+        (b"},[1, 2", 2, -1),  # nor a `},` before start
+        (b'{"a":1},{"b":2},', 0, 15),  # the last balanced one, not the first
+        (b'{"a":1},{"b":{"c":1},', 0, 7),  # an unbalanced last one: the one before
+        (b'{"a":1},{"b":[{"c":1},', 0, 7),
+        (b'{"a":1}]', 0, 7),  # the end of the array
+        (b'[[{"a":1},', 0, -1),  # never balanced
+        (b"", 0, -1),
+        (b'{"a":[1,2]},', 0, 11),
+        (b'xx{"a":1}, {', 2, 9),
+    ],
+    ids=["opens_before", "closes_before", "separator_before", "last", "step_back",
+         "step_back_list", "array_end", "never", "empty", "nested_list", "partial_after"],
+)  # fmt: skip
+def test_the_balanced_cut_is_after_the_last_balanced_object(
+    text: bytes, start: int, cut: int
+) -> None:
+    assert _rowstream._balanced_cut(bytearray(text), start) == cut
+
+
+async def csv_chunks_seen(chunks: list[bytes], seen: list[int], rows: list[Any]) -> Any:
+    for chunk in chunks:
+        seen.append(len(rows))
+        yield chunk
+
+
+async def test_csv_rows_come_out_as_their_chunk_arrives_not_at_the_end() -> None:
+    """The file is not held: each chunk's whole records are rows before the next chunk."""
+    chunks = [b"id,n\r\n1,a\r\n2,b\r\n3,c\r\n4,", b"d\r\n5,e\r\n", b"6,f"]
+    seen: list[int] = []
+    rows: list[Any] = []
+
+    async for row in csv_rows(csv_chunks_seen(chunks, seen, rows)):
+        rows.append(row)
+
+    assert seen == [0, 3, 5]
+    assert len(rows) == 6
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ((b"id,n\r\n1,\xc3",), "'utf-8' codec can't decode byte 0xc3"),
+        ((b'id,n\r\n1,"open', b"ed"),
+         r"^the CSV file ended inside a quoted field \(the file was cut short\)$"),
+    ],
+    ids=["cut_utf8", "cut_quote"],
+)  # fmt: skip
+async def test_csv_cut_short_is_an_error(parts: tuple[bytes, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _ = [row async for row in csv_rows(pieces(*parts))]
