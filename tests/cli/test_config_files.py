@@ -6,6 +6,7 @@ file then lives in ``~/.config/packagex/config.toml``).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable
@@ -152,3 +153,122 @@ def test_a_good_profile_works_from_either_home(
     assert result.code == 0, result.err
     assert shown["timeout"]["value"] == "5"
     assert shown["api_key"]["source"] == f"profile local ({config_file}): api_key_file"
+
+
+def show(cli: Cli, *argv: str) -> dict[str, dict[str, str]]:
+    result = cli("config", "show", "--format", "json", *argv)
+    assert result.code == 0, result.err
+    shown: dict[str, dict[str, str]] = json.loads(result.out)
+    return shown
+
+
+def test_every_setting_names_its_source(
+    cli: Cli, fake: FakePackageX, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(config_file, "[default]\nmax_retries = 1\n[other]\ntimeout = 9\n")
+    key_file = config_file.parent / "flag.key"
+    key_file.write_text("px_from_file_000000000\n")
+
+    defaults = show(cli)
+    flagged = show(cli, "--request-timeout", "7", "--api-key-file", str(key_file))
+    monkeypatch.delenv("PX_API_KEY")
+    none = show(cli, "--profile", "other")
+
+    assert defaults["timeout"] == {"value": "60.0", "source": "default"}
+    assert defaults["max_retries"] == {"value": "1", "source": f"profile default ({config_file})"}
+    assert defaults["api_key"]["source"] == "env PX_API_KEY"
+    assert flagged["timeout"] == {"value": "7.0", "source": "flag --request-timeout"}
+    assert flagged["api_key"]["source"] == f"flag --api-key-file {key_file}"
+    assert flagged["api_key"]["value"].endswith("0000")
+    assert none["api_key"] == {"value": "-", "source": "not set"}
+    assert none["timeout"]["source"] == f"profile other ({config_file})"
+
+
+def test_the_api_key_flag_works_warns_and_names_itself(cli: Cli, config_file: Path) -> None:
+    result = cli("config", "show", "--format", "json", "--api-key", "px_flag_key_0000000001")
+
+    assert result.err == (
+        "packagex: warning: --api-key is visible to other users in the process list; "
+        "prefer PX_API_KEY, --api-key-file or a profile\n"
+    )
+    assert json.loads(result.out)["api_key"] == {
+        "value": "******************0001",
+        "source": "flag --api-key",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "argv", "message"),
+    [
+        (None, ["--profile", "x"], "no config file at {path} (profiles live there)"),
+        ("", ["--profile", "x"], "no profile 'x' in {path}; profiles: none"),
+        ("[a]\n[b]\n", ["--profile", "x"], "no profile 'x' in {path}; profiles: a, b"),
+        ('[default]\napi_key = "px_k_000000000001"\napi_key_file = "k"\n', [],
+         "profile default in {path} has both api_key and api_key_file"),
+        ("[default]\nbase_ur = 1\n", [],
+         "profile default in {path} has an unknown key 'base_ur' (did you mean 'base_url'?); "
+         "keys: base_url, api_key, api_key_file, timeout, max_retries"),
+        ("[default]\ntimeout = 5\nmax_retries = -1\n", [],
+         "profile default in {path}: max_retries must be an integer >= 0, got -1"),
+    ],
+    ids=["no_file", "no_tables", "other_tables", "both_keys", "unknown_key", "second_value"],
+)  # fmt: skip
+def test_config_mistakes_are_exact_one_line_usage_errors(
+    cli: Cli, config_file: Path, text: str | None, argv: list[str], message: str
+) -> None:
+    if text is not None:
+        write(config_file, text)
+
+    result = cli("config", "show", *argv)
+
+    assert result.code == 2
+    assert result.err == f"packagex: error: {message.format(path=config_file)}\n"
+
+
+def test_a_config_file_is_read_as_utf8(
+    cli: Cli, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LC_ALL", "C")
+    config_file.write_bytes("[default]\n# Zürich office\ntimeout = 3\n".encode())
+    config_file.chmod(0o600)
+
+    assert show(cli)["timeout"]["value"] == "3"
+
+
+def test_a_key_file_of_dash_is_read_from_stdin_without_blanks(
+    cli: Cli, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("  px_key_from_stdin_0001 \n"))
+
+    shown = show(cli, "--api-key-file", "-")
+
+    assert shown["api_key"] == {
+        "value": "******************0001",
+        "source": "flag --api-key-file -",
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "cannot read the API key file {path}: No such file or directory"),
+        (b"\xff\xfe", "cannot read the API key file {path}: 'utf-8' codec can't decode byte "
+                      "0xff in position 0: invalid start byte"),
+        (b" \n\t\n", "the API key file {path} is empty"),
+        ("dir", "cannot read the API key file {path}: Is a directory"),
+    ],
+    ids=["missing", "not_utf8", "blank", "a_directory"],
+)  # fmt: skip
+def test_a_key_file_that_cannot_give_a_key_is_an_auth_error_naming_it(
+    cli: Cli, config_file: Path, tmp_path: Path, content: bytes | str | None, reason: str
+) -> None:
+    path = tmp_path / "the.key"
+    if content == "dir":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+
+    result = cli("batches", "list", "--api-key-file", str(path))
+
+    assert result.code == 3
+    assert result.err == f"packagex: error: {reason.format(path=path)}\n"
