@@ -211,9 +211,14 @@ async def test_csv_rows_after_a_bom_and_a_record_across_chunks() -> None:
         (b"", 0, -1),
         (b'{"a":[1,2]},', 0, 11),
         (b'xx{"a":1}, {', 2, 9),
+        (b'{"a":1},{"b":{"c":1},{"d"', 0, 7),  # the steps back count only their own part
+        (b'{"a":{}},{"b":[{"c":[1]}],{"d":[', 0, 8),
+        (b'{"a":[1]}],{"b":{"c":1},{', 0, 23),
+        (b'{"a":1}}],{"x":{"y":[', 0, -1),
     ],
     ids=["opens_before", "closes_before", "separator_before", "last", "step_back",
-         "step_back_list", "array_end", "never", "empty", "nested_list", "partial_after"],
+         "step_back_list", "array_end", "never", "empty", "nested_list", "partial_after",
+         "steps_count_their_part", "steps_nested", "steps_after_array_end", "steps_never"],
 )  # fmt: skip
 def test_the_balanced_cut_is_after_the_last_balanced_object(
     text: bytes, start: int, cut: int
