@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from packagex_async._cli._config import config_path
 from packagex_async.testing import FakePackageX
 
 from .conftest import Result
@@ -272,3 +273,20 @@ def test_a_key_file_that_cannot_give_a_key_is_an_auth_error_naming_it(
 
     assert result.code == 3
     assert result.err == f"packagex: error: {reason.format(path=path)}\n"
+
+
+def test_a_profile_key_names_its_profile_and_file(
+    cli: Cli, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PX_API_KEY")
+    write(config_file, '[default]\napi_key = "px_profile_key_000002"\n')
+
+    assert show(cli)["api_key"] == {
+        "value": "*****************0002",
+        "source": f"profile default ({config_file})",
+    }
+
+
+def test_the_config_path_follows_the_environment_it_is_given(tmp_path: Path) -> None:
+    assert config_path({"XDG_CONFIG_HOME": str(tmp_path)}) == tmp_path / "packagex/config.toml"
+    assert config_path({"XDG_CONFIG_HOME": ""}) == Path.home() / ".config/packagex/config.toml"
