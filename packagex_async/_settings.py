@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_WAIT_TIMEOUT",
     "PER_CALL_OPTIONS",
     "Settings",
+    "check_base_url",
     "resolve_api_key",
 ]
 
@@ -76,7 +77,7 @@ class Settings:
         """Settings from the caller's ``values``, each checked before anything is built."""
         rate_limit = values["rate_limit"]
         return cls(
-            base_url=_check_base_url(values["base_url"]),
+            base_url=check_base_url(values["base_url"]),
             timeout=check_seconds("timeout", values["timeout"]),
             max_retries=check_int("max_retries", values["max_retries"], minimum=0),
             retry_initial_delay=check_seconds(
@@ -130,7 +131,7 @@ def resolve_api_key(api_key: str | None) -> str:
     return key
 
 
-def _check_base_url(base_url: Any) -> str:
+def check_base_url(base_url: Any) -> str:
     """The API's root URL; messages show it only as ``where()`` does (no credentials)."""
     text = check_text("base_url", base_url)
     if "?" in text or "#" in text:

@@ -4,6 +4,8 @@ decoding rules and the msgspec readers: one command, run from the repository roo
     python -m tools.mutate            # a fresh run: about 20 minutes on 2 cores
     python -m tools.mutate --keep     # reuse mutants/: test only the mutants of changed
                                       # functions, then re-test the last survivors
+    python -m tools.mutate --module packagex_async/_jobs/_files.py   # one module's mutants
+                                      # only (kept in mutants/ beside the others)
     python -m tools.mutate --report   # print the last run's scores, run nothing
     python -m tools.mutate --report --show   # ...with the diff of every survivor
 
@@ -61,6 +63,11 @@ MODULES = (
     "packagex_async/_params.py",
     "packagex_async/_rules.py",
     "packagex_async/_fastbody.py",
+    "packagex_async/_jobs/_rowstream.py",
+    "packagex_async/_jobs/_creates.py",
+    "packagex_async/_jobs/_files.py",
+    "packagex_async/_http/_inflate.py",
+    "packagex_async/_cli/_config.py",
 )
 """Kept equal to ``only_mutate`` in pyproject.toml (``check_config`` says so if not)."""
 
@@ -185,15 +192,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="reuse mutants/ from the last run")
     parser.add_argument("--report", action="store_true", help="only print the last run's scores")
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
+    parser.add_argument("--module", choices=MODULES, help="test only this module's mutants")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--min-score", type=float, default=90.0)
     args = parser.parse_args(argv)
     check_config()
 
+    only = [] if args.module is None else [_mutant_glob(args.module)]
     if not args.report:
-        if not args.keep:
+        if not args.keep and not only:
             shutil.rmtree(MUTANTS, ignore_errors=True)
-        code = mutmut("run", "--max-children", str(args.max_children))
+        code = mutmut("run", "--max-children", str(args.max_children), *only)
         survivors = [name for score in scores() for name in score.survived]
         if code == 0 and args.keep and survivors:
             # mutmut keeps a verdict until the function's code changes; survivors are
@@ -202,7 +211,14 @@ def main(argv: list[str] | None = None) -> int:
         if code != 0:
             print(f"mutmut failed (exit code {code})", file=sys.stderr)
             return code
-    return report(scores(), show=args.show, min_score=args.min_score)
+    shown = [score for score in scores() if args.module in (None, score.module)]
+    return report(shown, show=args.show, min_score=args.min_score)
+
+
+def _mutant_glob(module: str) -> str:
+    """The names of a module's mutants: ``packagex_async/_cli/_config.py`` gives
+    ``packagex_async._cli._config.*``."""
+    return module.removesuffix(".py").replace("/", ".") + ".*"
 
 
 if __name__ == "__main__":

@@ -37,8 +37,9 @@ class Parser(argparse.ArgumentParser):
         if found := _UNRECOGNIZED.search(message):
             options = sorted(set(_option_strings(self)))
             for word in found["given"].split():
-                if word.startswith("--"):
-                    return _closest(word.split("=", 1)[0], options)
+                if word.startswith("--"):  # not itself: it may be another command's
+                    option = word.split("=", 1)[0]
+                    return _closest(option, [o for o in options if o != option])
         return ""
 
 

@@ -25,18 +25,22 @@ import difflib
 import os
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 import attrs
 
+from .._errors import PackageXError
+from .._params import check_int, check_seconds, check_text
 from .._settings import (
     API_KEY_ENV_VAR,
     BASE_URL_ENV_VAR,
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    check_base_url,
+    resolve_api_key,
 )
 from ._exits import AUTH, USAGE, CLIError
 
@@ -108,16 +112,14 @@ def resolve(args: argparse.Namespace, err: TextIO) -> Settings:
     where = f"profile {name} ({path})" if name else ""
     values: dict[str, Setting] = {k: Setting(v, "default") for k, v in DEFAULTS.items()}
     values.update({k: Setting(v, where) for k, v in profile.items()})
-    key = _key_from_profile(profile, where)
     if os.environ.get(BASE_URL_ENV_VAR):
         values["base_url"] = Setting(os.environ[BASE_URL_ENV_VAR], f"env {BASE_URL_ENV_VAR}")
-    if os.environ.get(API_KEY_ENV_VAR):
-        key = Setting(os.environ[API_KEY_ENV_VAR], f"env {API_KEY_ENV_VAR}")
     for option, field in (("base_url", "base_url"), ("request_timeout", "timeout")):
         given = getattr(args, option, None)
         if given is not None:
             values[field] = Setting(given, f"flag --{option.replace('_', '-')}")
-    key = _key_from_flags(args, err) or key
+    # The first place that has a key wins; a profile's key file is read only then.
+    key = _key_from_flags(args, err) or _key_from_env() or _key_from_profile(profile, where)
     redis = {k: values[k] for k in REDIS_KEYS if k in values}
     for k in REDIS_KEYS:
         if getattr(args, k, None) is not None:
@@ -166,9 +168,18 @@ def _read(path: Path, err: TextIO, *, required: bool) -> dict[str, Any]:
         tables = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise CLIError(f"cannot read {path}: {error}", USAGE) from None
-    if any("api_key" in table for table in tables.values() if isinstance(table, dict)):
+    if "api_key" in tables or any(
+        "api_key" in table for table in tables.values() if isinstance(table, dict)
+    ):
         _warn_if_readable(path, err)
-    return {name: table for name, table in tables.items() if isinstance(table, dict)}
+    for name, table in tables.items():
+        if not isinstance(table, dict):  # a key above every [table]: it would apply to none
+            raise CLIError(
+                f"{path} has the key {name!r} outside any profile; keys belong under a "
+                "profile's table, such as [default]",
+                USAGE,
+            )
+    return tables
 
 
 def _checked_profile(name: str, table: Mapping[str, Any], path: Path) -> dict[str, Any]:
@@ -182,15 +193,48 @@ def _checked_profile(name: str, table: Mapping[str, Any], path: Path) -> dict[st
             )
     if "api_key" in table and "api_key_file" in table:
         raise CLIError(f"profile {name} in {path} has both api_key and api_key_file", USAGE)
+    for key, value in table.items():
+        check = VALUE_CHECKS.get(key)
+        try:
+            if check is not None:
+                check(key, value)
+        except PackageXError as error:  # its message never holds the key
+            problem = str(error)
+        else:
+            continue
+        raise CLIError(f"profile {name} in {path}: {problem}", USAGE)
     return dict(table)
+
+
+def _check_key(name: str, value: Any) -> None:
+    resolve_api_key(value)
+
+
+VALUE_CHECKS: dict[str, Callable[[str, Any], object]] = {
+    "base_url": lambda name, value: check_base_url(value),
+    "api_key": _check_key,
+    "api_key_file": check_text,
+    "timeout": check_seconds,
+    "max_retries": lambda name, value: check_int(name, value, minimum=0),
+    "proxy": check_text,
+    "ca_bundle": check_text,
+    "redis_url": check_text,
+    "redis_namespace": check_text,
+}
+"""A profile's values, checked as ``PackageX()`` checks them, so an error names the file."""
+
+
+def _key_from_env() -> Setting | None:
+    key = os.environ.get(API_KEY_ENV_VAR)
+    return Setting(key, f"env {API_KEY_ENV_VAR}") if key else None
 
 
 def _key_from_profile(profile: Mapping[str, Any], where: str) -> Setting | None:
     if "api_key" in profile:
-        return Setting(str(profile["api_key"]), where)
+        return Setting(profile["api_key"], where)
     if "api_key_file" in profile:
-        file = str(profile["api_key_file"])
-        return Setting(read_key_file(os.path.expanduser(file)), f"{where}: api_key_file")
+        file = os.path.expanduser(profile["api_key_file"])
+        return Setting(read_key_file(file), f"{where}: api_key_file")
     return None
 
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from .._jobs._creates import between, since, until
-from .._params import wrong_value
+from .._params import check_path, wrong_value
 from .._specs import CreateSpec
 from ._completion import values
 from ._connect import connect
-from ._exits import JOB_FAILED, OK
+from ._exits import JOB_FAILED, OK, USAGE, CLIError
 from ._jobs import show, status_notes
 from ._kinds import Kind
 from ._streams import Streams
@@ -62,6 +62,7 @@ def _add_query_options(parser: argparse.ArgumentParser) -> None:
         help="any other option of the list API, e.g. group_id=grp_1 (repeatable)",
     )
     group.add_argument("--download", metavar="PATH", help="with --wait: save the file to PATH")
+    group.add_argument("--force", action="store_true", help="with --download: replace PATH")
 
 
 _SOURCES = {
@@ -94,8 +95,7 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
     progress notes go to stderr.
     """
     create = kind.spec.create
-    if not args.wait and getattr(args, "download", None) is not None:
-        wrong_value(f"--download needs --wait (the file exists once the {kind.noun} is finished)")
+    target = _download_target(kind, args)
     arguments = _query_arguments(args) if create.form == "query" else _rows_arguments(args, create)
     async with connect(args, io.err) as px:
         resource = kind.api(px)
@@ -108,10 +108,29 @@ async def create_command(kind: Kind, args: argparse.Namespace, io: Streams) -> i
         _show(kind, job, args, io)
         if args.wait and str(job.status) != kind.spec.success_status:
             return JOB_FAILED
-        if getattr(args, "download", None):
-            done = await resource.download(job.id, create.download, Path(args.download))
+        if target is not None:
+            done = await resource.download(job.id, create.download, target)
             io.note(f"saved {done.path} ({done.size} bytes)")
     return OK
+
+
+def _download_target(kind: Kind, args: argparse.Namespace) -> Path | None:
+    """Where ``--download`` saves the file, checked before the job is created."""
+    given = getattr(args, "download", None)
+    if given is None:
+        return None
+    if not args.wait:
+        wrong_value(f"--download needs --wait (the file exists once the {kind.noun} is finished)")
+    if given == "-":
+        file = kind.spec.create.download
+        wrong_value(
+            f"--download - would mix the file into stdout, which gets the {kind.noun}; give a "
+            f"file, or stream it after: packagex {kind.name} download ID {file} -o -"
+        )
+    path = check_path("--download", given)
+    if path.exists() and not args.force:
+        raise CLIError(f"{path} exists; pass --force to replace it", USAGE)
+    return path
 
 
 def _show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
@@ -125,6 +144,8 @@ def _show(kind: Kind, job: Any, args: argparse.Namespace, io: Streams) -> None:
 def _query_arguments(args: argparse.Namespace) -> dict[str, Any]:
     options: dict[str, Any] = dict(_key_value(item) for item in args.option)
     if args.since is not None and args.until is not None:
+        if args.since > args.until:
+            wrong_value(f"--since {args.since} is after --until {args.until}: no row is between")
         options["created_at"] = between(args.since, args.until)  # one bwi: condition
     elif args.since is not None:
         options["created_at"] = since(args.since)
@@ -136,12 +157,11 @@ def _query_arguments(args: argparse.Namespace) -> dict[str, Any]:
     if args.limit is not None:
         options["limit"] = args.limit if args.limit == "all" else _count("--limit", args.limit)
     csv_options: dict[str, Any] = {}
-    if args.columns:
+    if args.columns is not None:  # "" too: the SDK says what is wrong with it
         csv_options["columns"] = {name.strip(): True for name in args.columns.split(",")}
-    if args.timezone:
-        csv_options["timezone"] = args.timezone
-    if args.datetime_format:
-        csv_options["datetime_format"] = args.datetime_format
+    for name in ("timezone", "datetime_format"):
+        if getattr(args, name) is not None:
+            csv_options[name] = getattr(args, name)
     return {
         "resource": args.resource,
         "options": options or None,
@@ -159,7 +179,13 @@ def _rows_arguments(args: argparse.Namespace, create: CreateSpec) -> dict[str, A
 
 
 def _rows(source: str) -> Any:
-    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    reason = None
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+    if reason is not None:
+        wrong_value(f"--data {source}: cannot read it: {reason}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

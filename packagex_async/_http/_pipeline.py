@@ -33,6 +33,7 @@ import yarl
 
 from .._errors import RateLimitError
 from ._failures import from_exception, from_status, garbled, too_large
+from ._inflate import inflated_excerpt
 from ._pacing import Pacer
 from ._request import Request
 from ._retry import Failure, RetryPolicy, outcome_unknown, retry_delay, sleep
@@ -138,6 +139,8 @@ class Pipeline:
             body = await read_body(request, response, ERROR_BODY_LIMIT, cut=True)
         except Rejected:
             body = b""  # the status says enough; a cut error body adds nothing
+        if request.storage:
+            body = inflated_excerpt(body, response.headers.get("Content-Encoding"))
         return from_status(request, response.status, response.headers, body)
 
     async def _read_envelope(
@@ -200,6 +203,7 @@ def _request(
         timeout=request.timeout,
         allow_redirects=request.storage,
         max_redirects=_MAX_REDIRECTS,
+        auto_decompress=not request.storage,  # a file's stream is checked whole (_files)
         raise_for_status=False,  # a borrowed session may say otherwise
         proxy=None if proxy_for is None else proxy_for(request.url),
     )

@@ -15,6 +15,7 @@ import aiohttp
 import attrs
 import yarl
 
+from ._inflate import ACCEPT_ENCODING
 from ._redact import Redactor, where
 
 __all__ = ["FastRead", "Request", "api_timeout"]
@@ -94,10 +95,12 @@ class Request:
 
     @classmethod
     def presigned(cls, url: yarl.URL, *, redactor: Redactor, timeout: float) -> Request:
-        """A GET of a presigned file URL: no headers of ours, the query is a secret.
+        """A GET of a presigned file URL: no key, the query is a secret.
 
         Files can be large: the timeout bounds each connect and each read, not the
-        whole transfer.
+        whole transfer. The only header asks for the codings ``_inflate`` reads;
+        the body arrives as sent (not inflated by aiohttp), so that its length and
+        its compressed stream can both be checked.
         """
         return cls(
             "GET",
@@ -106,7 +109,11 @@ class Request:
             aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout),
             timeout,
             storage=True,
+            headers=_STORAGE_HEADERS,
         )
+
+
+_STORAGE_HEADERS = {"Accept-Encoding": ACCEPT_ENCODING}
 
 
 @functools.lru_cache(maxsize=16)

@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import aiohttp
 import attrs
 import yarl
 
-from .._errors import APIConnectionError
+from .._errors import APIConnectionError, APIResponseValidationError, PackageXValueError
 from .._http import Pipeline, Redactor, Rejected, Request, chunks, where
+from .._http._inflate import Inflater, inflater
 from .._http._retry import Failure, Reach
 from .._params import check_callback, check_path, check_text
 
@@ -102,7 +103,7 @@ class Files:
         text = check_text("url", url)
         problem = presigned_url_problem(text)
         if problem is not None:
-            raise ValueError(f"url {where(text)} {problem}")
+            raise PackageXValueError(f"url {where(text)} {problem}")
         return Request.presigned(
             yarl.URL(text, encoded=True), redactor=self._redactor, timeout=self._timeout
         )
@@ -146,19 +147,51 @@ async def _hand_over(request: Request, response: aiohttp.ClientResponse) -> aioh
 async def _body(
     request: Request, response: aiohttp.ClientResponse, on_progress: ProgressCallback | None
 ) -> AsyncIterator[bytes]:
-    """The chunks of a response, counted; a short body is ``Rejected``.
+    """The chunks of a response, inflated and counted; a short or cut body is ``Rejected``.
 
-    A compressed answer (``Content-Encoding``) arrives decompressed, so its
-    ``Content-Length`` says nothing about the bytes we count: no total then.
+    Storage answers arrive as sent (``Request.presigned``): ``Content-Length``
+    measures those bytes, and a compressed file is whole only when its stream ended
+    too (``_inflate``). Progress counts the bytes handed over, so a compressed file
+    has no total.
     """
-    compressed = response.headers.get("Content-Encoding", "identity") != "identity"
-    total = None if compressed else response.content_length
-    done = 0
+    try:
+        inflate = inflater(response.headers.get("Content-Encoding"))
+    except ValueError as exc:
+        refused = APIResponseValidationError(
+            f"{request.label} {request.redactor.text(str(exc))}", status=response.status
+        )
+        raise Rejected(Failure(refused, Reach.FINAL, response.status)) from None
+    total = response.content_length
+    received = done = 0
     async for chunk in chunks(request, response):
-        done += len(chunk)
-        if on_progress is not None:
-            on_progress(done, total)
-        yield chunk
-    if total is not None and done != total:
-        cut = APIConnectionError(f"{request.label} ended after {done} of {total} bytes")
-        raise Rejected(Failure(cut, Reach.UNKNOWN))
+        received += len(chunk)
+        for piece in (chunk,) if inflate is None else _inflated(request, inflate, chunk):
+            done += len(piece)
+            if on_progress is not None:
+                on_progress(done, None if inflate else total)
+            yield piece
+    if total is not None and received != total:
+        raise _cut(request, f"ended after {received} of {total} bytes")
+    if inflate is not None and (problem := inflate.finish()) is not None:
+        raise _cut(request, problem)
+
+
+def _inflated(request: Request, inflate: Inflater, chunk: bytes) -> Iterator[bytes]:
+    """The inflated pieces of ``chunk``; a stream that is not valid is ``Rejected``."""
+    pieces = inflate.feed(chunk)
+    problem = None
+    while problem is None:
+        try:
+            piece = next(pieces)
+        except StopIteration:
+            return
+        except ValueError as exc:
+            problem = str(exc)
+        else:
+            yield piece
+    raise _cut(request, problem)  # outside the except: nothing is chained
+
+
+def _cut(request: Request, problem: str) -> Rejected:
+    """A file that arrived cut or garbled: the next attempt may get it whole."""
+    return Rejected(Failure(APIConnectionError(f"{request.label} {problem}"), Reach.UNKNOWN))

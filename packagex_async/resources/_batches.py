@@ -14,7 +14,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Literal, overload
 
-from .._jobs._creates import batch_body
+from .._jobs._creates import batch_body, check_batch_download
 from .._listing._many import RetrieveResult
 from .._listing._pagination import AsyncPaginator
 from .._params import QueryValue
@@ -221,6 +221,8 @@ class Batches(JobResource[Batch, BatchFile]):
         """
         body = batch_body(locals())
         plan = self._plan(path, download, timeout, poll_interval, on_progress)
+        if path is not None:
+            check_batch_download(body, download)
         return await self._run(body, _IF_UNSURE, plan)
 
     @overload

@@ -84,6 +84,55 @@ def test_create_a_batch_from_a_json_file(cli: Cli, fake: FakePackageX, tmp_path:
     assert [phase["total"] for phase in final["phases"]] == [3, 3, 3]
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'[{"weight": NaN}]', "must be finite and fit in 64 bits: data[0]['weight'] is nan"),
+        (b'[{"n": 123456789012345678901234567890}]', "data[0]['n'] is 1234567890"),
+        (b"\xff\xfe[]", "cannot read it: 'utf-8' codec can't decode"),
+    ],
+)  # fmt: skip
+def test_data_the_api_cannot_take_is_a_usage_error_before_any_post(
+    cli: Cli, fake: FakePackageX, tmp_path: Path, content: bytes, message: str
+) -> None:
+    rows = tmp_path / "rows.json"
+    rows.write_bytes(content)
+
+    result = cli("batches", "create", "contact", "--action", "merge", "--data", str(rows))
+
+    assert result.code == 2
+    assert message in result.err
+    assert not [r for r in fake.requests if r.route.startswith("create_")]
+
+
+def test_an_export_is_not_created_when_its_download_would_replace_a_file(
+    cli: Cli, fake: FakePackageX, tmp_path: Path
+) -> None:
+    target = tmp_path / "shipments.csv"
+    target.write_text("mine")
+
+    refused = cli("exports", "create", "shipment", "--wait", "--download", str(target))
+    forced = cli(
+        "exports", "create", "shipment", "--wait", "--download", str(target), "--force",
+        "--poll-interval", "0.05",
+    )  # fmt: skip
+
+    assert refused.code == 2
+    assert f"{target} exists; pass --force to replace it" in refused.err
+    assert forced.code == 0, forced.err
+    assert target.read_text().startswith("id,")
+    assert len([r for r in fake.requests if r.route == "create_export"]) == 1
+
+
+def test_an_option_of_another_command_is_not_suggested_as_itself(cli: Cli) -> None:
+    result = cli("batches", "create", "contact", "--action", "merge", "--url", "https://x/a",
+                 "--download", "x.json")  # fmt: skip
+
+    assert result.code == 2
+    assert "unrecognized arguments: --download" in result.err
+    assert "did you mean '--download'" not in result.err
+
+
 def test_a_batch_that_fails_exits_six(cli: Cli, tmp_path: Path) -> None:
     broken = tmp_path / "contacts.csv"
     broken.write_bytes(b"name\n\xff\xfe\n")
@@ -105,6 +154,23 @@ def test_a_batch_that_fails_exits_six(cli: Cli, tmp_path: Path) -> None:
         (["exports", "create", "shipment", "--limit", "ten"], "--limit takes a whole number"),
         (["exports", "create", "shipment", "--download", "x.csv"], "--download needs --wait"),
         (["exports", "create", "shipment", "--option", "novalue"], "KEY=VALUE"),
+        (["exports", "create", "shipment", "--columns", ""], "has an empty column name"),
+        (["exports", "create", "shipment", "--columns", "id,,status"], "an empty column name"),
+        (["exports", "create", "shipment", "--timezone", ""], "'timezone'] must not be empty"),
+        (["exports", "create", "shipment", "--option", "direction=up"],
+         "options['direction'] must be one of 'asc', 'desc'"),
+        (["exports", "create", "shipment", "--option", "created_at=gte:2024-99-01"],
+         "is not an ISO 8601 date"),
+        (["batches", "create", "contact", "--action", "merge", "--data", "missing.json"],
+         "--data missing.json: cannot read it: No such file or directory"),
+        (["batches", "create", "contact", "--action", "merge", "--url", "https://"],
+         "with a host"),
+        (["exports", "create", "shipment", "--since", "2024-02-01", "--until", "2024-01-01"],
+         "--since 2024-02-01 is after --until 2024-01-01"),
+        (["exports", "create", "shipment", "--wait", "--download", "-"],
+         "--download - would mix the file into stdout"),
+        (["exports", "create", "shipment", "--wait", "--download", "no/such/dir/x.csv"],
+         "--download 'no/such/dir/x.csv': the directory 'no/such/dir' does not exist"),
     ],
 )  # fmt: skip
 def test_bad_create_arguments_are_usage_errors_before_any_post(

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from packagex_async import (
     InternalServerError,
     JobFailedError,
     PackageX,
+    PackageXValueError,
     since,
 )
 from packagex_async.testing import FakePackageX
@@ -90,6 +92,55 @@ async def test_run_checks_its_own_arguments_before_creating(
             await px.exports.run(resource="shipment", path=tmp_path / "missing" / "x.csv")
         with pytest.raises(ValueError, match="file must be one of"):
             await px.exports.run(resource="shipment", file="xlsx")  # type: ignore[arg-type]
+
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({}, r"download='result_json' needs save_result=True"),
+        ({"save_result": False}, r"download='result_json' needs save_result=True"),
+        ({"download": "upload_csv", "save_upload": False}, "needs save_upload=True"),
+    ],
+)
+async def test_a_batch_run_that_could_never_download_is_refused_before_creating(
+    fake: FakePackageX, tmp_path: Path, arguments: dict[str, Any], message: str
+) -> None:
+    """The README's batch ``run(..., path=...)`` downloads ``result_json``: a batch
+    created without ``save_result=True`` never has one, so nothing is created."""
+    async with PackageX(fake.api_key, base_url=fake.url) as px:
+        with pytest.raises(PackageXValueError, match=message):
+            await px.batches.run(
+                resource="contact",
+                action="merge",
+                data=[{"name": "Ada"}],
+                path=tmp_path / "result.json",
+                **arguments,
+            )
+        done = await px.batches.run(
+            resource="contact", action="merge", data=[{"name": "Ada"}], poll_interval=0.02
+        )
+
+    assert done.status == "completed", "without a path, nothing needs a file"
+    assert posts(fake, "create_batch") == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"url": "https://"}, "url must be an https:// URL of a public file, with a host"),
+        ({"url": "https:///a.csv"}, "with a host"),
+        ({"data": [{"n": 2**64}]}, r"fit in 64 bits: data\[0\]\['n'\] is 18446744073709551616"),
+        ({"data": [{"n": 1}], "extra_body": {"x": [-(2**63) - 1]}}, r"x\[0\] is -9223"),
+    ],
+)
+async def test_batch_values_the_api_would_refuse_are_refused_before_sending(
+    fake: FakePackageX, arguments: dict[str, Any], message: str
+) -> None:
+    async with PackageX(fake.api_key, base_url=fake.url) as px:
+        with pytest.raises(PackageXValueError, match=message):
+            await px.batches.create(resource="contact", action="merge", **arguments)
 
     assert fake.requests == []
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -109,12 +111,26 @@ async def test_a_batch_of_rows(created_batch: MockAPI) -> None:
     }
 
 
+def workbook(*names: str) -> bytes:
+    """A zip holding these parts: with ``xl/workbook.xml``, what an .xlsx file is."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return buffer.getvalue()
+
+
+XLSX = workbook("[Content_Types].xml", "xl/workbook.xml")
+XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
 @pytest.mark.parametrize(
     ("name", "content", "media"),
     [
         ("rows.csv", b"name\nAda\n", "text/csv"),
-        ("rows.XLSX", b"PK\x03\x04rest", "application/vnd.openxmlformats-officedocument"),
-        ("rows.xls", b"\xd0\xcf\x11\xe0rest", "application/vnd.ms-excel"),
+        ("rows.csv", "name;city\r\nJos\u00e9;K\u00f6ln\r\n".encode("cp1252"), "text/csv"),
+        ("rows.XLSX", XLSX, "application/vnd.openxmlformats-officedocument"),
+        ("rows.xls", XLS, "application/vnd.ms-excel"),
     ],
 )
 async def test_a_file_is_sent_as_a_base64_data_url(
@@ -154,6 +170,8 @@ async def test_a_web_url_is_sent_as_given(created_batch: MockAPI) -> None:
         ({"csv_field_options": {"columns": ["id"]}}, PackageXTypeError, "columns"),
         ({"csv_field_options": {"columns": {"id": 1}}}, PackageXValueError, "to True"),
         ({"csv_field_options": {"timezone": 2}}, PackageXTypeError, "timezone"),
+        ({"csv_field_options": {"timezone": ""}}, PackageXValueError, "must not be empty"),
+        ({"csv_field_options": {"columns": {"": True}}}, PackageXValueError, "empty column"),
         ({"extra_body": {"x": object()}}, PackageXTypeError, "cannot be sent as JSON"),
     ],
 )
@@ -184,6 +202,10 @@ async def test_export_arguments_are_checked_before_sending(
         ({"file": "rows.txt"}, PackageXValueError, "must be a .csv, .xlsx or .xls"),
         ({"file": "missing.csv"}, PackageXValueError, "does not exist"),
         ({"file": b""}, PackageXValueError, "file is empty"),
+        ({"file": b"\x89PNG\r\n\x1a\n\x00\x00"}, PackageXValueError, "neither CSV text nor"),
+        ({"file": b"PK\x03\x04cut"}, PackageXValueError, "not an Excel workbook"),
+        ({"file": workbook("word/document.xml")}, PackageXValueError, "not an Excel workbook"),
+        ({"file": XLSX[:-30]}, PackageXValueError, "not an Excel workbook .* or it is cut"),
         ({"file": 12}, PackageXTypeError, "file must be a path or bytes"),
         ({"url": "http://x/a.csv"}, PackageXValueError, "https://"),
         ({"resource": "tracker", "action": "overwrite"}, PackageXValueError, "must be 'merge'"),
@@ -204,3 +226,121 @@ async def test_batch_arguments_are_checked_before_sending(
             await px.batches.create(**{**arguments, **kwargs})
 
     assert mock_api.sent() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", b"", "file '.*empty.csv' is empty"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "'.*photo.csv' is neither CSV text"),
+        ("rows.csv", XLSX, r"'.*rows.csv' holds an Excel workbook \(.xlsx\), not .* \(CSV text\)"),
+        ("rows.xlsx", b"id,name\n1,a\n", r"holds CSV text, not .* \(an Excel workbook \(.xlsx\)\)"),
+        ("rows.xls", XLSX, r"holds an Excel workbook \(.xlsx\), not .*\(.xls\)"),
+        ("cut.xlsx", XLSX[:-22], "'.*cut.xlsx' is a zip file but not an Excel workbook"),
+    ],
+)
+async def test_a_file_that_is_not_what_it_says_is_refused_naming_it(
+    mock_api: MockAPI, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    async with PackageX(KEY) as px:
+        with pytest.raises(PackageXValueError, match=message):
+            await px.batches.create(resource="shipment", action="merge", file=path)
+
+    assert mock_api.sent() == []
+
+
+async def test_a_file_that_cannot_be_read_is_a_value_error_naming_it_not_oserror(
+    mock_api: MockAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_bytes(b"id\n1\n")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    async with PackageX(KEY) as px:
+        with pytest.raises(
+            PackageXValueError, match="'.*rows.csv' cannot be read: Permission denied"
+        ):
+            await px.batches.create(resource="shipment", action="merge", file=path)
+
+    assert mock_api.sent() == []
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"data": [{"weight": float("nan")}]},
+        {"data": [{"ok": 1}, {"dims": [1.0, float("inf")]}]},
+        {"data": [{"ok": 1}], "extra_body": {"score": -float("inf")}},
+    ],
+)
+async def test_nan_and_infinity_in_a_batch_are_refused_before_sending(
+    mock_api: MockAPI, arguments: dict[str, Any]
+) -> None:
+    async with PackageX(KEY) as px:
+        with pytest.raises(
+            PackageXValueError, match="numbers must be finite and fit in 64 bits: .* is -?(nan|inf)"
+        ):
+            await px.batches.create(resource="contact", action="merge", **arguments)
+
+    assert mock_api.sent() == []
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"direction": "sideways"}, PackageXValueError, r"options\['direction'\] must be one of"),
+        ({"direction": 1}, PackageXTypeError, r"options\['direction'\]"),
+        ({"order_by": 5}, PackageXTypeError, r"options\['order_by'\] must be a string"),
+        ({"order_by": ""}, PackageXValueError, r"options\['order_by'\] must name a field"),
+        ({"created_at": "yesterday"}, PackageXValueError, "must start with one of equals"),
+        ({"created_at": "after:2024-01-01"}, PackageXValueError, "must start with one of"),
+        ({"created_at": "gte:2024-13-01"}, PackageXValueError, "'2024-13-01' .* is not an ISO"),
+        ({"created_at": "gte:"}, PackageXValueError, "is not an ISO 8601 date"),
+        ({"updated_at": "bwi:2024-01-01"}, PackageXValueError, "bwi takes exactly two dates"),
+        ({"updated_at": [since(dt.date(2024, 1, 1)), "x"]}, PackageXValueError, "'x'"),
+        ({"created_at": []}, PackageXTypeError, "date filter"),
+        ({"weight": float("nan")}, PackageXValueError, r"options\['weight'\] is nan"),
+    ],
+)
+async def test_export_options_are_checked_by_the_list_rules(
+    mock_api: MockAPI, options: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    async with PackageX(KEY) as px:
+        with pytest.raises(error, match=message):
+            await px.exports.create(resource="shipment", options=options)
+
+    assert mock_api.sent() == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"direction": "desc", "order_by": "created_at", "limit": "all"},
+        {"created_at": "bwi:2024-01-01,2024-01-31T23:59:59.999Z", "group_id": "grp_1"},
+        {"created_at": [since(dt.date(2024, 1, 1)), until(dt.datetime(2024, 2, 1, 12))]},
+        {"updated_at": "in:2024-01-01,2024-01-02,2024-01-03"},
+        {"updated_at": "gte:2024-01-01T08:00:00+0200", "weight": 1.5},
+    ],
+)
+async def test_documented_export_options_pass(mock_api: MockAPI, options: dict[str, Any]) -> None:
+    mock_api.add("/v1/exports", "POST", status=201, payload=envelope({"id": "e"}))
+    async with PackageX(KEY) as px:
+        await px.exports.create(resource="shipment", options=options)
+
+    assert len(mock_api.sent()) == 1
+
+
+@pytest.mark.parametrize("edge", [dt.datetime.min, dt.datetime.max], ids=["min", "max"])
+@pytest.mark.parametrize("write", [since, until])
+def test_since_and_until_at_the_edge_of_the_datetime_range_raise_the_sdks_error(
+    edge: dt.datetime, write: Any
+) -> None:
+    offset = dt.timedelta(hours=5 if edge == dt.datetime.min else -5)
+    with pytest.raises(PackageXValueError, match=r"within the years 1-9999 in UTC"):
+        write(edge.replace(tzinfo=dt.timezone(offset)))
+    assert write(edge).startswith(("gte:", "lte:")), "a naive edge is UTC already"

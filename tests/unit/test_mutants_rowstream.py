@@ -1,0 +1,259 @@
+"""``_rowstream``'s promises that the equal-to-a-whole-parse tests cannot see.
+
+The JSON splitter has a fast path (a run of whole objects in one ``orjson`` call)
+over an exact scan; either alone gives the same rows, so the property tests pass
+with the fast path broken. Its promise is speed and memory: whole objects in a
+chunk are decoded in one call, a run the parse refuses is tried at most three
+times per file, and a huge element is not rescanned with every chunk. These tests
+count the calls. The exact scan is then tested alone, at every chunk boundary.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+import pytest
+
+from packagex_async._jobs import _rowstream
+from packagex_async._jobs._rowstream import _JSONArraySplitter, csv_rows, json_rows
+
+
+@pytest.fixture
+def loads_calls(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Every text ``_rowstream`` decodes, in order."""
+    calls: list[bytes] = []
+    real = _rowstream._loads
+
+    def counting(text: bytes) -> Any:
+        calls.append(bytes(text))
+        return real(text)
+
+    monkeypatch.setattr(_rowstream, "_loads", counting)
+    return calls
+
+
+@pytest.fixture
+def cut_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The buffer length at every attempt of a fast run (``_balanced_cut``)."""
+    calls: list[int] = []
+    real = _rowstream._balanced_cut
+
+    def counting(buffer: bytearray, start: int) -> int:
+        calls.append(len(buffer) - start)
+        return real(buffer, start)
+
+    monkeypatch.setattr(_rowstream, "_balanced_cut", counting)
+    return calls
+
+
+def test_whole_objects_of_each_chunk_are_decoded_in_one_call(loads_calls: list[bytes]) -> None:
+    splitter = _JSONArraySplitter()
+
+    first = splitter.feed(b'[{"a": [1, {"b": "x"}]}, {"c": 2}, {"d"')
+    second = splitter.feed(b": 3}]")
+    splitter.finish()
+
+    assert first == [{"a": [1, {"b": "x"}]}, {"c": 2}]
+    assert second == [{"d": 3}]
+    assert loads_calls == [b'[{"a": [1, {"b": "x"}]}, {"c": 2}]', b'[ {"d": 3}]']
+
+
+def test_a_run_the_parse_refuses_is_tried_three_times_per_file_then_no_more(
+    cut_calls: list[int], loads_calls: list[bytes]
+) -> None:
+    """A chunk that ends in a string just after ``},`` misleads the counts into a cut
+    inside the string, which the parse refuses."""
+    splitter = _JSONArraySplitter()
+    rows: list[Any] = splitter.feed(b"[")
+    for _ in range(6):
+        rows += splitter.feed(b'{"s": "x},')
+        rows += splitter.feed(b' y"}, ')
+    rows += splitter.feed(b'{"end": true}]')
+    splitter.finish()
+
+    refused = [text for text in loads_calls if text.startswith(b"[") and b"y" not in text]
+    assert len(refused) == 3
+    assert rows == [{"s": "x}, y"}] * 6 + [{"end": True}]
+    assert len(cut_calls) == 4, "one on the empty array, then the three refused"
+
+
+@pytest.mark.parametrize(("size", "tries"), [(65_536, 6), (65_537, 5)])
+def test_a_huge_element_is_not_rescanned_with_every_chunk(
+    cut_calls: list[int], size: int, tries: int
+) -> None:
+    """Runs are tried while at most 64 KiB of the element waits, not after."""
+    text = b'{"s": "' + b"x" * (size - 9) + b'"}'
+    splitter = _JSONArraySplitter()
+    splitter.feed(b"[")
+    rows: list[Any] = []
+    for start in range(0, size, size // 4 + 1):
+        rows += splitter.feed(text[start : start + size // 4 + 1])
+    rows += splitter.feed(b"]")
+
+    assert rows == [orjson.loads(text)]
+    assert len(cut_calls) == tries, "the last try had at most 64 KiB waiting before it"
+
+
+def test_a_closed_array_takes_nothing_more_not_even_whole_objects() -> None:
+    splitter = _JSONArraySplitter()
+    assert splitter.feed(b'[{"a": 1}]') == [{"a": 1}]
+
+    with pytest.raises(ValueError, match=r"^the file holds more than one JSON array$"):
+        splitter.feed(b'{"b": 2}, {"c": 3}]')
+
+
+TRICKY = (
+    b'["a\\"b", "\\\\", {"k": "v\\\\\\"w", "l": [1, {"m": "]}"}]}, "\\u005d", 2, '
+    b'{"x": "},"}, [[]], "tail"]'
+)
+
+
+async def pieces(*parts: bytes) -> AsyncIterator[bytes]:
+    for part in parts:
+        yield part
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["with_fast_runs", "exact_scan_only"])
+def test_every_two_and_three_chunk_split_gives_the_whole_parse(fast: bool) -> None:
+    expected = orjson.loads(TRICKY)
+    points = range(1, len(TRICKY))
+    splits = [(a,) for a in points] + list(itertools.combinations(points, 2))[::7]
+    for cuts in splits:
+        splitter = _JSONArraySplitter()
+        if not fast:
+            splitter._fast_failures = _rowstream._FAST_FAILURES
+        rows: list[Any] = []
+        for start, end in itertools.pairwise((0, *cuts, len(TRICKY))):
+            rows += splitter.feed(TRICKY[start:end])
+        splitter.finish()
+        assert rows == expected, cuts
+
+
+def test_a_string_with_an_escaped_quote_right_after_a_chunk_starts() -> None:
+    splitter = _JSONArraySplitter()
+
+    rows = splitter.feed(b'["a",') + splitter.feed(b'"\\"x", "y"]')
+    splitter.finish()
+
+    assert rows == ["a", '"x', "y"]
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ((b"[1, 2] [3]",), "the file holds more than one JSON array"),
+        ((b"[1, 2]", b" x"), "the file holds more than one JSON array"),
+        ((b"[1, 2", b" "), r"the JSON array ended early \(the file was cut short\)"),
+        ((b"[,1]",), "the JSON array has an empty element"),
+        ((b"[1,,2]",), "the JSON array has an empty element"),
+        ((b'[{"a": 1}', b",]"), "the JSON array has an empty element"),
+        ((b"[1,]",), "the JSON array has an empty element"),
+        ((b" x[1]",), "the file is not a JSON array"),
+    ],
+    ids=["two_arrays", "text_after", "cut", "leading_comma", "double_comma", "trailing_object",
+         "trailing_comma", "text_before"],
+)  # fmt: skip
+async def test_json_mistakes_are_named(parts: tuple[bytes, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        _ = [row async for row in json_rows(pieces(*parts))]
+
+
+async def test_an_empty_array_has_no_rows() -> None:
+    assert [row async for row in json_rows(pieces(b" [ ", b"] "))] == []
+
+
+async def test_a_long_integer_nested_deeper_than_the_standard_library_goes_fails_by_name() -> None:
+    depth = 1000
+    text = b"[" * depth + b"18446744073709551616" + b"]" * depth
+
+    with pytest.raises(ValueError, match="^a value is nested too deep to keep its long integers"):
+        _ = [row async for row in json_rows(pieces(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "exact"),
+    [
+        (b"[18446744073709551616]", 2**64),
+        (b'[{"n": -18446744073709551617}]', {"n": -(2**64) - 1}),
+        (b"[ 1, 99999999999999999999 ]", 99999999999999999999),
+        (b'[{"n":\n  18446744073709551616}]', {"n": 2**64}),
+    ],
+    ids=["alone", "negative_in_object", "after_a_comma", "after_blanks"],
+)
+async def test_long_integers_are_exact_wherever_they_stand(text: bytes, exact: object) -> None:
+    rows = [row async for row in json_rows(pieces(text))]
+
+    assert exact in rows
+
+
+async def test_csv_rows_after_a_bom_and_a_record_across_chunks() -> None:
+    data = '\ufeffid,note\r\n1,"two\r\nlines"\r\n2,x'.encode()
+
+    rows = [row async for row in csv_rows(pieces(data[:12], data[12:20], data[20:]))]
+
+    assert rows == [{"id": "1", "note": "two\r\nlines"}, {"id": "2", "note": "x"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "cut"),
+    [
+        (b'{[{"a": [1]}, {"b": 2}, 3', 2, 22),  # opening brackets before start count not
+        (b'}]{"a": [1]}, {"b": 2}, 3', 2, 22),  # nor closing ones
+        (b"},[1, 2", 2, -1),  # nor a `},` before start
+        (b'{"a":1},{"b":2},', 0, 15),  # the last balanced one, not the first
+        (b'{"a":1},{"b":{"c":1},', 0, 7),  # an unbalanced last one: the one before
+        (b'{"a":1},{"b":[{"c":1},', 0, 7),
+        (b'{"a":1}]', 0, 7),  # the end of the array
+        (b'[[{"a":1},', 0, -1),  # never balanced
+        (b"", 0, -1),
+        (b'{"a":[1,2]},', 0, 11),
+        (b'xx{"a":1}, {', 2, 9),
+        (b'{"a":1},{"b":{"c":1},{"d"', 0, 7),  # the steps back count only their own part
+        (b'{"a":{}},{"b":[{"c":[1]}],{"d":[', 0, 8),
+        (b'{"a":[1]}],{"b":{"c":1},{', 0, 23),
+        (b'{"a":1}}],{"x":{"y":[', 0, -1),
+    ],
+    ids=["opens_before", "closes_before", "separator_before", "last", "step_back",
+         "step_back_list", "array_end", "never", "empty", "nested_list", "partial_after",
+         "steps_count_their_part", "steps_nested", "steps_after_array_end", "steps_never"],
+)  # fmt: skip
+def test_the_balanced_cut_is_after_the_last_balanced_object(
+    text: bytes, start: int, cut: int
+) -> None:
+    assert _rowstream._balanced_cut(bytearray(text), start) == cut
+
+
+async def csv_chunks_seen(chunks: list[bytes], seen: list[int], rows: list[Any]) -> Any:
+    for chunk in chunks:
+        seen.append(len(rows))
+        yield chunk
+
+
+async def test_csv_rows_come_out_as_their_chunk_arrives_not_at_the_end() -> None:
+    """The file is not held: each chunk's whole records are rows before the next chunk."""
+    chunks = [b"id,n\r\n1,a\r\n2,b\r\n3,c\r\n4,", b"d\r\n5,e\r\n", b"6,f"]
+    seen: list[int] = []
+    rows: list[Any] = []
+
+    async for row in csv_rows(csv_chunks_seen(chunks, seen, rows)):
+        rows.append(row)
+
+    assert seen == [0, 3, 5]
+    assert len(rows) == 6
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ((b"id,n\r\n1,\xc3",), "'utf-8' codec can't decode byte 0xc3"),
+        ((b'id,n\r\n1,"open', b"ed"),
+         r"^the CSV file ended inside a quoted field \(the file was cut short\)$"),
+    ],
+    ids=["cut_utf8", "cut_quote"],
+)  # fmt: skip
+async def test_csv_cut_short_is_an_error(parts: tuple[bytes, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _ = [row async for row in csv_rows(pieces(*parts))]
