@@ -19,8 +19,8 @@ from typing import Any
 import orjson
 from pydantic_models import BATCH_LIST, BatchListEnvelope
 
-from packagex_async._converter import structure_list
-from packagex_async._fastbody import make_page_reader
+from packagex_async._codec._converter import structure_list
+from packagex_async._codec._fastbody import make_page_reader
 from packagex_async.models import Batch
 from packagex_async.testing import FakePackageX
 

@@ -6,7 +6,7 @@ import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
-from packagex_async._converter import DECODER
+from packagex_async._codec._converter import DECODER
 
 PACKAGES = (
     "packagex_async",

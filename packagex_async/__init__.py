@@ -6,6 +6,7 @@ async with PackageX() as px:
 """
 
 from ._client import PackageX
+from ._codec._serialize import to_dict, to_json
 from ._creates import CsvFieldOptions, ExportOptions, since, until
 from ._errors import (
     APIConnectionError,
@@ -32,7 +33,6 @@ from ._errors import (
 from ._files import Download, Files
 from ._many import RetrieveResult
 from ._pagination import AsyncPaginator
-from ._serialize import to_dict, to_json
 from ._version import VERSION as __version__
 from .models import (
     Batch,

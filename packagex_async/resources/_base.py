@@ -10,9 +10,9 @@ import builtins
 from collections.abc import Iterable, Mapping
 from typing import ClassVar, Generic, TypeVar
 
-from .._converter import structure_list
-from .._decode import decode_object, decode_page
-from .._fastbody import reader_for
+from .._codec._converter import structure_list
+from .._codec._decode import decode_object, decode_page
+from .._codec._fastbody import reader_for
 from .._http import Api
 from .._many import RetrieveResult, retrieve_many
 from .._pagination import AsyncPaginator

@@ -16,7 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 import attrs
 
-from .._decode import decode_object
+from .._codec._decode import decode_object
 from .._errors import (
     APIResponseValidationError,
     FileNotAvailableError,

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from packagex_async import PackageX
-from packagex_async._converter import DECODER
-from packagex_async._fastbody import Decoded
+from packagex_async._codec._converter import DECODER
+from packagex_async._codec._fastbody import Decoded
 from packagex_async.testing import FakePackageX
 
 from ._secrets import KEY

@@ -19,9 +19,9 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packagex_async._converter import make_converter, structure_list
-from packagex_async._decode import _SHAPE_ERRORS
-from packagex_async._rules import open_enum_members, without_none
+from packagex_async._codec._converter import make_converter, structure_list
+from packagex_async._codec._decode import _SHAPE_ERRORS
+from packagex_async._codec._rules import open_enum_members, without_none
 from packagex_async.models import Batch, BatchPhase, BatchStats, Export, Pagination
 
 FASTGEN = make_converter("fastgen")

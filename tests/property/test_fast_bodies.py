@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 pytest.importorskip("msgspec")  # the ``fast`` extra; without it no body takes this path
 
-from packagex_async._converter import make_converter, structure_list
-from packagex_async._fastbody import Decoded, make_object_reader, make_page_reader
-from packagex_async._rules import field_rules, open_enum_members
+from packagex_async._codec._converter import make_converter, structure_list
+from packagex_async._codec._fastbody import Decoded, make_object_reader, make_page_reader
+from packagex_async._codec._rules import field_rules, open_enum_members
 from packagex_async.models import Batch, Export
 
 from .test_decoders_agree import junk, outcome, snapshot, wire_objects

@@ -22,9 +22,9 @@ from packagex_async import (
     PackageXError,
     PaginationError,
 )
+from packagex_async._codec._converter import structure_list
+from packagex_async._codec._decode import decode_object, decode_page
 from packagex_async._consistency import check_page
-from packagex_async._converter import structure_list
-from packagex_async._decode import decode_object, decode_page
 from packagex_async._http import Redactor, Request
 from packagex_async._http._failures import from_status, garbled
 from packagex_async._http._retry import Reach, parse_retry_after

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from packagex_async import to_dict
-from packagex_async._converter import make_converter
+from packagex_async._codec._converter import make_converter
 from packagex_async.models import Batch, BatchPhase, BatchStats, Export, Page, Pagination
 
 from .test_decoders_agree import wire_objects

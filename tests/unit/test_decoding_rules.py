@@ -14,8 +14,8 @@ import attrs
 import cattrs
 import pytest
 
-from packagex_async import _rules
-from packagex_async._converter import (
+from packagex_async._codec import _rules
+from packagex_async._codec._converter import (
     DECODER,
     DECODER_VARIABLE,
     converter,
@@ -23,7 +23,7 @@ from packagex_async._converter import (
     make_converter,
     structure_list,
 )
-from packagex_async._fastgen import make_structure_fn
+from packagex_async._codec._fastgen import make_structure_fn
 from packagex_async.models import (
     Batch,
     BatchMode,
@@ -310,8 +310,8 @@ def test_the_module_converter_has_the_backend_of_the_environment() -> None:
 )
 def test_the_switch_is_read_at_import(value: str, generated: bool, fast: bool) -> None:
     script = (
-        "from packagex_async._converter import DECODER, converter\n"
-        "from packagex_async._fastbody import reader_for\n"
+        "from packagex_async._codec._converter import DECODER, converter\n"
+        "from packagex_async._codec._fastbody import reader_for\n"
         "from packagex_async.models import Batch\n"
         "hook = converter.get_structure_hook(Batch)\n"
         "print(DECODER, hook.__code__.co_filename.startswith('<packagex_async generated'),\n"

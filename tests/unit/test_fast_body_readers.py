@@ -19,9 +19,9 @@ import pytest
 
 pytest.importorskip("msgspec")  # the ``fast`` extra
 
-from packagex_async import _fastbody
-from packagex_async._converter import make_converter
-from packagex_async._fastbody import (
+from packagex_async._codec import _fastbody
+from packagex_async._codec._converter import make_converter
+from packagex_async._codec._fastbody import (
     Decoded,
     _Unsupported,
     make_object_reader,

@@ -16,11 +16,11 @@ from packagex_async import (
     PackageXTypeError,
     Page,
     Pagination,
-    _serialize,
     to_dict,
     to_json,
 )
-from packagex_async._converter import converter
+from packagex_async._codec import _serialize
+from packagex_async._codec._converter import converter
 
 from ..builders import batch_json, export_json
 

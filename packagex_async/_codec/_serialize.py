@@ -29,9 +29,9 @@ from typing import Any
 
 import orjson
 
+from .._params import wrong_type
+from ..models import Batch, BatchPhase, BatchStats, Export, Page, Pagination
 from ._converter import DECODER, converter
-from ._params import wrong_type
-from .models import Batch, BatchPhase, BatchStats, Export, Page, Pagination
 
 __all__ = ["to_dict", "to_json"]
 

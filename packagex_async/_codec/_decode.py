@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .._errors import APIResponseValidationError
+from ..models import Page, Pagination
 from ._converter import converter
-from ._errors import APIResponseValidationError
 from ._fastbody import Decoded
-from .models import Page, Pagination
 
 __all__ = ["decode_object", "decode_page"]
 
