@@ -6,7 +6,7 @@ async with PackageX() as px:
 """
 
 from ._client import PackageX
-from ._codec._serialize import to_dict, to_json
+from ._codec import to_dict, to_json
 from ._creates import CsvFieldOptions, ExportOptions, since, until
 from ._errors import (
     APIConnectionError,

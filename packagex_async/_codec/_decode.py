@@ -1,10 +1,16 @@
-"""From a success envelope to public models, with shape errors the user can read.
+"""From an answer body to public models: the one way every answer is decoded.
 
-The transport guarantees a JSON object with a ``data`` key; everything past that
-(an object where an array belongs, a missing ``pagination``, a field of the wrong
-type) is checked here and reported as ``APIResponseValidationError``. An envelope
-``_fastbody`` decoded (a ``Decoded``) holds models already; its pagination is
-checked all the same.
+A reader (``object_reader``, ``page_reader``) is what a resource hands the pipeline:
+bytes in, a model or a ``Page`` out. It first asks the accelerator (``_fastbody``),
+which takes only bodies in the documented form; any other body is decoded the full
+way here: ``orjson`` parses it, the converter's structure functions apply every rule
+of ``_rules``. Both give the same result for a body the accelerator takes.
+
+A body that is not the JSON envelope (not JSON, not an object, no ``data``) is a
+``NotEnvelope``; an envelope without the documented shape (an object where an array
+belongs, a missing ``pagination``, a field of the wrong type) is a ``Misshapen``
+saying what is wrong. The pipeline turns those into ``APIResponseValidationError``
+with the method and path of the request.
 """
 
 from __future__ import annotations
@@ -12,48 +18,105 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .._errors import APIResponseValidationError
-from ..models import Page, Pagination
-from ._converter import converter
-from ._fastbody import Decoded
+import attrs
+import cattrs
+import orjson
 
-__all__ = ["decode_object", "decode_page"]
+from .._http import Misshapen, NotEnvelope
+from ..models import Page, Pagination
+from ._converter import converter, structure_list
+from ._fastbody import object_accelerator, page_accelerator
+
+__all__ = [
+    "SHAPE_ERRORS",
+    "decode_object",
+    "decode_page",
+    "object_reader",
+    "page_reader",
+    "parse",
+    "use_reference",
+]
 
 T = TypeVar("T")
 
-_hooks: dict[type[Any], Callable[[Any, Any], Any]] = {}
-"""Each model's structure function, looked up once (a retrieve decodes one object)."""
-
-# What the converter raises on a value of the wrong shape with detailed_validation off.
-_SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
+SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
+"""What the converter raises on a value of the wrong shape (``detailed_validation`` off)."""
 
 
-def decode_object(envelope: dict[str, Any], model: type[T], endpoint: str) -> T:
-    """The ``data`` object of a retrieve answer as ``model``."""
-    data = envelope["data"]
-    if isinstance(envelope, Decoded):  # msgspec read it into the model already
-        decoded_already: T = data
-        return decoded_already
-    if not isinstance(data, dict):
-        raise _shape_error(endpoint, f"'data' should be an object, got {_kind(data)}")
+@attrs.define
+class _Decoding:
+    """The converter the full way uses, and whether the accelerator is tried first."""
+
+    converter: cattrs.Converter
+    accelerate: bool = True
+    hooks: dict[Any, Any] = attrs.Factory(dict)
+    """Each model's structure function (and list function), looked up once."""
+
+
+_decoding = _Decoding(converter)
+
+
+def use_reference(reference: cattrs.Converter | None) -> None:
+    """For the tests: decode every answer the full way with ``reference`` (the
+    plain-cattrs one), without the accelerator; ``None`` restores the package's."""
+    global _decoding
+    _decoding = _Decoding(converter) if reference is None else _Decoding(reference, False)
+
+
+def object_reader(model: type[T]) -> Callable[[bytes], T]:
+    """Reads a retrieve or create answer: ``data`` one ``model``."""
+    fast = object_accelerator(model)  # type: ignore[arg-type]  # classes are hashable
+
+    def read(body: bytes) -> T:
+        if _decoding.accelerate and (decoded := fast(body)) is not None:
+            return decoded  # type: ignore[no-any-return]
+        return decode_object(parse(body), model)
+
+    return read
+
+
+def page_reader(model: type[T]) -> Callable[[bytes, int, int], Page[T]]:
+    """Reads a list answer for page ``page`` of ``limit`` items as a ``Page``."""
+    fast = page_accelerator(model)  # type: ignore[arg-type]  # classes are hashable
+
+    def read(body: bytes, page: int, limit: int) -> Page[T]:
+        if _decoding.accelerate and (decoded := fast(body, page, limit)) is not None:
+            return decoded
+        return decode_page(parse(body), model, page=page, limit=limit)
+
+    return read
+
+
+def parse(body: bytes) -> dict[str, Any]:
+    """The envelope: a JSON object with ``data``, or ``NotEnvelope``."""
     try:
-        structure = _hooks.get(model) or _hooks.setdefault(
-            model, converter.get_structure_hook(model)
-        )
+        envelope = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        envelope = None
+    if not isinstance(envelope, dict) or "data" not in envelope:
+        raise NotEnvelope("not the JSON envelope")
+    return envelope
+
+
+def decode_object(envelope: dict[str, Any], model: type[T]) -> T:
+    """The ``data`` object of a retrieve or create answer as ``model``."""
+    data = envelope["data"]
+    if not isinstance(data, dict):
+        raise Misshapen(f"'data' should be an object, got {_kind(data)}")
+    hooks = _decoding.hooks
+    structure = hooks.get(model) or hooks.setdefault(
+        model, _decoding.converter.get_structure_hook(model)
+    )
+    try:
         decoded: T = structure(data, model)
-    except _SHAPE_ERRORS as exc:
-        raise _shape_error(endpoint, f"the {model.__name__} could not be read: {exc}") from exc
-    return decoded
+    except SHAPE_ERRORS as exc:
+        problem = f"the {model.__name__} could not be read: {exc}"
+    else:
+        return decoded
+    raise Misshapen(problem)  # outside the handler: the converter's error is not chained
 
 
-def decode_page(
-    envelope: dict[str, Any],
-    structure_items: Callable[[Any], list[T]],
-    endpoint: str,
-    *,
-    page: int,
-    limit: int,
-) -> Page[T]:
+def decode_page(envelope: dict[str, Any], model: type[T], *, page: int, limit: int) -> Page[T]:
     """A list answer as a ``Page``: the decoded items and the pagination object.
 
     A ``pagination`` of ``null`` (the general docs allow it) means there is nothing
@@ -61,51 +124,46 @@ def decode_page(
     """
     data = envelope["data"]
     if not isinstance(data, list):
-        raise _shape_error(endpoint, f"'data' should be an array, got {_kind(data)}")
+        raise Misshapen(f"'data' should be an array, got {_kind(data)}")
     if "pagination" not in envelope:
-        raise _shape_error(endpoint, "'pagination' should be an object, got nothing")
-    pagination = _pagination(envelope["pagination"], endpoint, page=page, limit=limit)
-    if isinstance(envelope, Decoded):  # msgspec read the items into models already
-        return Page(data, pagination)
+        raise Misshapen("'pagination' should be an object, got nothing")
+    pagination = _pagination(envelope["pagination"], page=page, limit=limit)
+    hooks, key = _decoding.hooks, (list, model)
+    structure = hooks.get(key) or hooks.setdefault(
+        key, structure_list(model, using=_decoding.converter)
+    )
     try:
-        return Page(structure_items(data), pagination)
-    except _SHAPE_ERRORS as exc:
-        raise _shape_error(endpoint, f"the page could not be read: {exc}") from exc
+        return Page(structure(data), pagination)
+    except SHAPE_ERRORS as exc:
+        problem = f"the page could not be read: {exc}"
+    raise Misshapen(problem)
 
 
-def _pagination(raw: Any, endpoint: str, *, page: int, limit: int) -> Pagination:
+def _pagination(raw: Any, *, page: int, limit: int) -> Pagination:
     """The pagination object, checked strictly: the walk steers by it."""
     if raw is None:
         return Pagination(page=page, limit=limit, has_more=False, total_count=None)
     if not isinstance(raw, dict):
-        raise _shape_error(endpoint, f"'pagination' should be an object, got {_kind(raw)}")
+        raise Misshapen(f"'pagination' should be an object, got {_kind(raw)}")
     try:
-        has_more = converter.structure(raw.get("has_more"), bool)
+        has_more = _decoding.converter.structure(raw.get("has_more"), bool)
     except TypeError:
-        raise _shape_error(
-            endpoint, f"pagination.has_more should be a boolean, got {raw.get('has_more')!r}"
-        ) from None
+        has_more = None
+    if has_more is None:
+        raise Misshapen(f"pagination.has_more should be a boolean, got {raw.get('has_more')!r}")
     total = raw.get("total_count")
     return Pagination(
-        page=_whole(raw.get("page"), "page", endpoint, minimum=1),
-        limit=_whole(raw.get("limit"), "limit", endpoint, minimum=1),
+        page=_whole(raw.get("page"), "page", minimum=1),
+        limit=_whole(raw.get("limit"), "limit", minimum=1),
         has_more=has_more,
-        total_count=None if total is None else _whole(total, "total_count", endpoint, minimum=0),
+        total_count=None if total is None else _whole(total, "total_count", minimum=0),
     )
 
 
-def _whole(value: Any, name: str, endpoint: str, *, minimum: int) -> int:
+def _whole(value: Any, name: str, *, minimum: int) -> int:
     if type(value) is not int or value < minimum:
-        raise _shape_error(
-            endpoint, f"pagination.{name} should be an integer >= {minimum}, got {value!r}"
-        )
+        raise Misshapen(f"pagination.{name} should be an integer >= {minimum}, got {value!r}")
     return value
-
-
-def _shape_error(endpoint: str, problem: str) -> APIResponseValidationError:
-    return APIResponseValidationError(
-        f"GET {endpoint}: the answer does not have the documented shape: {problem}", status=200
-    )
 
 
 def _kind(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""Answer bodies decoded straight into the models by msgspec, when it is installed.
+"""The accelerator: documented answer bodies decoded straight into the models by msgspec.
 
 Listing is decode-bound: ``orjson.loads`` builds dicts (about 2 us per batch) that
 the generated structure functions then read key by key (about 4 us more). msgspec
@@ -6,185 +6,201 @@ parses and checks the same body against typed Structs in C, enum members include
 (about 1.1 us per batch), and a generated function moves the checked values into
 the attrs models (about 1.1 us). The models stay the attrs classes users know.
 
-This is a fast path, never a second rulebook. Its Structs, derived from
-``_rules.field_rules``, accept only the documented form of each rule: a string, a
-documented enum value, an integer counter, epoch seconds as an integer, a ``null``
-where the default is ``None``. Anything else (a status PackageX added later, a
-millisecond or ISO timestamp, a ``null`` counter, a value of another shape, a body
-that is not an envelope) makes the reader return ``None``, and the pipeline decodes
-the body the full way, which applies every rule and words every error. So do the
-bodies orjson would read differently: integers past 64 bits (orjson makes them
-floats), text that is not UTF-8, nesting past the recursion limit. A body therefore
-reads the same with msgspec or without it (``tests/property/test_fast_bodies.py``),
-with two differences: a number orjson refuses (``1e999``) in a key the models ignore
-does not fail a body msgspec can read, and a counter below -2**63 is read exactly,
-where orjson reads a float.
+It is derived from the rulebook, never a second one: its Structs come from
+``_rules.field_rules`` and accept only the documented form of each rule (a string,
+a documented enum value, an integer within 64 bits, epoch seconds as an integer, a
+``null`` where the default is ``None``), and only bodies made *entirely* of
+documented keys (``forbid_unknown_fields``, with the envelope's and the objects'
+ignored keys of ``_rules`` typed too). So msgspec checks every byte of a body it
+accepts, and never skips a value unread: what it accepts, orjson reads the same
+way, and the full decoder makes the same models from. Anything else (a status
+PackageX added later, a millisecond or ISO timestamp, a ``null`` counter, a key the
+models do not know, a number past 64 bits, a body that is not JSON) makes a reader
+return ``None``, and ``_decode`` decodes the body the full way, which applies every
+rule and words every error. ``tests/property/test_one_result.py`` holds the two to
+the same result for every body.
+
+A model whose ``__init__`` only sets its fields is built by setting attributes on a
+bare instance (an ``__init__`` call per model cost a quarter of the time); any other
+(validators, converters, ``frozen``, ``__attrs_post_init__``) is built by calling
+it, so it runs what the class asks for.
 """
 
 from __future__ import annotations
 
-import enum
 import functools
-import sys
 import typing
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
 import attrs
-import orjson
+import msgspec
 
-from ._converter import DECODER
+from ..models import Page, Pagination
 from ._fastgen import register_source
-from ._rules import MILLISECONDS_THRESHOLD, FieldRule, field_rules, open_enum_members
+from ._rules import (
+    ENVELOPE_KEYS,
+    IGNORED_KEYS,
+    MILLISECONDS_THRESHOLD,
+    FieldRule,
+    field_kind,
+    field_rules,
+    without_none,
+)
 
-try:
-    import msgspec
-except ImportError:  # the ``fast`` extra is not installed: every body goes the full way
-    msgspec = None  # type: ignore[assignment]
+__all__ = ["FastObject", "FastPage", "object_accelerator", "page_accelerator"]
 
-__all__ = ["BodyReader", "Decoded", "make_object_reader", "make_page_reader", "reader_for"]
+FastObject = Callable[[bytes], Any]
+"""A body to its model, or ``None``: go the full way."""
+FastPage = Callable[[bytes, int, int], "Page[Any] | None"]
+"""A body (and the page and limit asked for) to its ``Page``, or ``None``."""
 
-BodyReader = Callable[[bytes], "Decoded | None"]
-"""A body to its envelope with ``data`` already decoded, or ``None``: go the full way."""
-
-
-class Decoded(dict[str, Any]):
-    """An envelope whose ``data`` already holds the models (a list of them for a page).
-
-    A ``dict`` so that the envelope checks after it (``pagination`` present or not)
-    are the ones every body goes through; ``_decode`` skips structuring it again.
-    """
-
-
-class _Unsupported(Exception):
-    """A field type the fast path has no Struct form for: its model always goes the full way."""
+_INTEGER: Any = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+"""An integer orjson reads exactly (it reads one past 64 bits as a float)."""
+_SECONDS: Any = Annotated[int, msgspec.Meta(ge=0, lt=MILLISECONDS_THRESHOLD)]
+_TEXT: Any = Annotated[str, msgspec.Meta(min_length=1)]
+_IGNORED: Any = str | bool | _INTEGER | list[str] | None
+"""The form an ignored key may take on the fast path (any other: the full way)."""
+_AS_IS = {"str": str, "int": _INTEGER, "float": float, "bool": bool}
+_ERRORS = (ValueError, TypeError, AttributeError, OverflowError)
+"""What a model's own ``__init__`` (a validator, a converter) may raise: the full way."""
 
 
-def reader_for(model: type[Any], *, page: bool) -> BodyReader | None:
-    """The fast reader of ``model``'s pages (or single objects), if this process uses one.
-
-    ``None`` when msgspec is not the decoder (not installed, or
-    ``PACKAGEX_ASYNC_DECODER`` names another) or ``model`` has a field it cannot read.
-    """
-    if DECODER != "msgspec" or msgspec is None:
-        return None
-    try:
-        return _reader(model, page)  # type: ignore[arg-type]  # classes are hashable
-    except _Unsupported:
-        return None
+class _Pagination(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    page: Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+    limit: Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+    has_more: bool
+    total_count: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)] | None = None
 
 
 @functools.cache
-def _reader(model: type[Any], page: bool) -> BodyReader:
-    """Built once per model: every client (``with_options`` makes one per call) shares it."""
-    return make_page_reader(model) if page else make_object_reader(model)
-
-
-def make_page_reader(model: type[Any]) -> BodyReader:
-    """A reader of list answers: ``data`` an array of ``model``, ``pagination`` as sent."""
+def page_accelerator(model: Any) -> FastPage:
+    """The reader of ``model``'s list answers: ``data`` an array, ``pagination`` checked."""
     struct, convert = _fast_model(model)
-    envelope = msgspec.defstruct(
-        f"{model.__name__}PageBody",
-        [("data", list[struct]), ("pagination", msgspec.Raw, msgspec.UNSET)],  # type: ignore[valid-type]
-        gc=False,
-    )
-    decoder = msgspec.json.Decoder(envelope)
+    envelope = _envelope(f"{model.__name__}PageBody", list[struct], _Pagination | None)  # type: ignore[valid-type]
+    decode = msgspec.json.Decoder(envelope).decode
 
-    def read(body: bytes) -> Decoded | None:
-        answer = _decode(decoder, body)
-        if answer is None:
-            return None
-        decoded = Decoded(data=[convert(item) for item in answer.data])
-        if answer.pagination is not msgspec.UNSET:  # read as orjson reads it: the full way's
-            decoded["pagination"] = orjson.loads(memoryview(answer.pagination))
-        return decoded
-
-    return read
-
-
-def make_object_reader(model: type[Any]) -> BodyReader:
-    """A reader of retrieve answers: ``data`` one ``model``."""
-    struct, convert = _fast_model(model)
-    envelope = msgspec.defstruct(f"{model.__name__}Body", [("data", struct)], gc=False)
-    decoder = msgspec.json.Decoder(envelope)
-
-    def read(body: bytes) -> Decoded | None:
-        answer = _decode(decoder, body)
-        return None if answer is None else Decoded(data=convert(answer.data))
-
-    return read
-
-
-def _decode(decoder: Any, body: bytes) -> Any:
-    """The body as the envelope Struct, or ``None`` where the full way must judge it.
-
-    msgspec skips the keys the models ignore without checking their UTF-8, and
-    nests as deep as Python's recursion limit allows, where orjson stops at 1,024:
-    a body that is not UTF-8 goes the full way (orjson refuses it), and so does
-    every body when the recursion limit is raised past what a C stack holds.
-    """
-    if sys.getrecursionlimit() > _MAX_RECURSION_LIMIT:
-        return None
-    if not body.isascii():
+    def read(body: bytes, page: int, limit: int) -> Page[Any] | None:
         try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
+            answer = decode(body)
+            items = [convert(item) for item in answer.data]
+        except _ERRORS:  # msgspec's DecodeError and ValidationError are ValueErrors
             return None
-    try:
-        return decoder.decode(body)
-    except (ValueError, RecursionError):  # msgspec's DecodeError and ValidationError
-        return None
+        sent = answer.pagination
+        if sent is None:  # nothing after this page: the page and limit asked for
+            return Page(items, Pagination(page, limit, False, None))
+        return Page(items, Pagination(sent.page, sent.limit, sent.has_more, sent.total_count))
+
+    return read
 
 
-def _fast_model(cls: type[Any]) -> tuple[type[Any], Callable[[Any], Any]]:
+@functools.cache
+def object_accelerator(model: Any) -> FastObject:
+    """The reader of ``model``'s retrieve and create answers: ``data`` one object."""
+    struct, convert = _fast_model(model)
+    decode = msgspec.json.Decoder(_envelope(f"{model.__name__}Body", struct)).decode
+
+    def read(body: bytes) -> Any:
+        try:
+            return convert(decode(body).data)
+        except _ERRORS:
+            return None
+
+    return read
+
+
+def _envelope(name: str, data: Any, pagination: Any = None) -> Any:
+    """The envelope Struct: ``data`` required, and ``pagination`` when it has a type
+    (a list answer); the other documented keys ignored."""
+    fields: list[tuple[Any, ...]] = [("data", data)]
+    fields.append(
+        ("pagination", _IGNORED, None) if pagination is None else ("pagination", pagination)
+    )
+    fields += [(key, _IGNORED, None) for key in ENVELOPE_KEYS]
+    return msgspec.defstruct(name, fields, forbid_unknown_fields=True, gc=False)
+
+
+@attrs.define
+class _Source:
+    """The generated function's text and the names it refers to."""
+
+    names: dict[str, Any] = attrs.Factory(lambda: {"__new": object.__new__})
+    lines: list[str] = attrs.Factory(list)
+
+    def name(self, value: Any) -> str:
+        """A global of the generated function holding ``value``."""
+        key = f"__g{len(self.names)}"
+        self.names[key] = value
+        return key
+
+
+@functools.cache
+def _fast_model(cls: Any) -> tuple[type[Any], Callable[[Any], Any]]:
     """The Struct that reads ``cls`` from JSON, and the function from it to ``cls``.
 
-    The function sets each attribute of a bare instance, nested models inlined: an
-    ``__init__`` call per model (5.3 per batch) cost a quarter of the function's
-    time. Only for classes whose ``__init__`` does nothing but set them
-    (``_plain_init``). Its source is in ``linecache`` for tracebacks.
+    Built once per model, for both readers. The function's source is in
+    ``linecache`` for tracebacks.
     """
-    if msgspec is None:
-        raise _Unsupported("msgspec is not installed")
-    names: dict[str, Any] = {"__new": object.__new__}
-    lines: list[str] = []
-    struct = _model(cls, "s", 0, names, lines)
-    body = "".join(f"    {line}\n" for line in lines)
-    source = f"def convert(s):\n{body}    return o0\n"
-    exec(compile(source, register_source(cls, source, "fast body"), "exec"), names)
-    convert: Callable[[Any], Any] = names["convert"]
+    source = _Source()
+    struct = _model(cls, "s", 0, source)
+    body = "".join(f"    {line}\n" for line in source.lines)
+    text = f"def convert(s):\n{body}    return o0\n"
+    exec(compile(text, register_source(cls, text, "fast body"), "exec"), source.names)
+    convert: Callable[[Any], Any] = source.names["convert"]
     return struct, convert
 
 
-def _model(cls: type[Any], source: str, depth: int, names: dict[str, Any], lines: list[str]) -> Any:
-    """The Struct of ``cls``; appends the lines building ``o{depth}`` from ``source``.
+def _model(cls: type[Any], value: str, depth: int, source: _Source) -> Any:
+    """The Struct of ``cls``; appends the lines building ``o{depth}`` from ``value``.
 
-    The Struct has one field per attrs field, in order, under its wire key; each is
-    set on the instance, converted where the rule says. Temporaries are named by
-    ``depth`` so a nested model's do not overwrite its parent's.
+    One Struct field per attrs field (``f0``, ``f1``, ... under their wire keys),
+    plus the ignored keys. Temporaries are named by ``depth`` so a nested model's do
+    not overwrite its parent's.
     """
-    if not _plain_init(cls):
-        raise _Unsupported(f"{cls.__name__}: its __init__ does more than set attributes")
-    names[f"__cl{len(names)}"] = cls
-    lines.append(f"o{depth} = __new(__cl{len(names) - 1})")
-    fields = []
-    for rule in field_rules(cls):
-        wire = _field(rule, f"{source}.{rule.name}", f"o{depth}.{rule.name}", depth, names, lines)
-        fields.append(_struct_field(rule, wire))
-    return msgspec.defstruct(f"{cls.__name__}Wire", fields, gc=False)
+    plain, fields, rules = _plain_init(cls), attrs.fields(cls), field_rules(cls)
+    make = source.name(cls)
+    if plain:
+        source.lines.append(f"o{depth} = __new({make})")
+    wires = []
+    for i, rule in enumerate(rules):
+        target = f"o{depth}.{rule.name}" if plain else f"a{depth}_{i}"
+        wire = _field(rule, f"{value}.f{i}", target, depth, source)
+        wires.append(_struct_field(i, rule, wire))
+    if not plain:
+        args = [f"a{depth}_{i}" for i, f in enumerate(fields) if not f.kw_only]
+        args += [f"{f.alias}=a{depth}_{i}" for i, f in enumerate(fields) if f.kw_only]
+        source.lines.append(f"o{depth} = {make}({', '.join(args)})")
+    keys = {rule.key for rule in rules}
+    for j, key in enumerate(k for k in IGNORED_KEYS if k not in keys):
+        wires.append((f"i{j}", _IGNORED, msgspec.field(default=None, name=key)))
+    return msgspec.defstruct(f"{cls.__name__}Wire", wires, forbid_unknown_fields=True, gc=False)
 
 
 def _plain_init(cls: type[Any]) -> bool:
     """Whether setting every attribute on a bare instance is what ``cls(...)`` does:
-    no validators, converters, hooks or frozen ``__setattr__``, every field an argument."""
+    no validators, converters, hooks or frozen ``__setattr__``, no aliases."""
     setattr_: object = cls.__setattr__  # attrs replaces it for validators and frozen classes
     return (
         setattr_ is object.__setattr__
         and not hasattr(cls, "__attrs_pre_init__")
         and not hasattr(cls, "__attrs_post_init__")
-        and all(f.init and f.validator is None and f.converter is None for f in attrs.fields(cls))
+        and all(f.validator is None and f.converter is None for f in attrs.fields(cls))
     )
+
+
+def _struct_field(index: int, rule: FieldRule, wire: Any) -> tuple[Any, ...]:
+    """A ``defstruct`` field: required, or with the default ``_field`` chose for it."""
+    name = f"f{index}"
+    if rule.required:
+        return (name, wire, msgspec.field(name=rule.key))
+    if _nullable(rule):
+        return (name, wire | None, msgspec.field(default=None, name=rule.key))
+    if _as_is(rule.type):  # the default itself, made by msgspec
+        if rule.factory is not None:
+            return (name, wire, msgspec.field(default_factory=rule.factory, name=rule.key))
+        return (name, wire, msgspec.field(default=rule.default, name=rule.key))
+    return (name, wire | msgspec.UnsetType, msgspec.field(default=msgspec.UNSET, name=rule.key))
 
 
 def _nullable(rule: FieldRule) -> bool:
@@ -192,91 +208,64 @@ def _nullable(rule: FieldRule) -> bool:
     return not rule.required and rule.factory is None and rule.default is None
 
 
-def _struct_field(rule: FieldRule, wire: Any) -> tuple[Any, ...]:
-    """A ``defstruct`` field: required, or nullable with ``None`` for a default of
-    ``None``, or with its own default (then a ``null`` is not the documented form)."""
-    if rule.required:
-        return (rule.name, wire, msgspec.field(name=rule.key))
-    if _nullable(rule):
-        return (rule.name, wire | None, msgspec.field(default=None, name=rule.key))
-    if rule.factory is not None:
-        return (rule.name, wire, msgspec.field(default_factory=rule.factory, name=rule.key))
-    return (rule.name, wire, msgspec.field(default=rule.default, name=rule.key))
+def _as_is(tp: Any) -> bool:
+    """Whether msgspec's value is the attribute: a scalar, an enum member, a list of those."""
+    kind = field_kind(tp)
+    if kind == "list":
+        return _as_is(typing.get_args(tp)[0])
+    return kind not in ("datetime", "model")
 
 
-_MAX_RECURSION_LIMIT = 10_000
-"""Above this recursion limit the fast path stands aside: a body nested that deep
-could overflow the C stack inside msgspec (orjson, the full way, stops at 1,024)."""
-
-if msgspec is not None:
-    _SECONDS: Any = Annotated[int, msgspec.Meta(ge=0, lt=MILLISECONDS_THRESHOLD)]
-    _INTEGER: Any = Annotated[int, msgspec.Meta(le=2**63 - 1)]
-    """An integer orjson reads exactly (it reads one past 64 bits as a float). No lower
-    bound: msgspec's ``ge`` check costs 0.3 us per batch, and a counter below -2**63
-    is the one difference it would catch (exact here, rounded by orjson)."""
+def _wire(tp: Any) -> Any:
+    """The Struct type of a value msgspec's result is taken as is for."""
+    kind = field_kind(tp)
+    if kind == "enum":  # ``Enum | str``: msgspec maps the documented values
+        return next(a for a in typing.get_args(tp) if a is not str)
+    if kind == "list":
+        return list[_wire(typing.get_args(tp)[0])]  # type: ignore[misc]
+    return _AS_IS[kind]
 
 
-def _field(
-    rule: FieldRule, value: str, target: str, depth: int, names: dict[str, Any], lines: list[str]
-) -> Any:
+def _field(rule: FieldRule, value: str, target: str, depth: int, source: _Source) -> Any:
     """The Struct type of one field; appends the lines setting ``target`` from ``value``."""
-    tp, v, nullable = rule.type, f"v{depth}", _nullable(rule)
     if rule.text:
-        lines.append(f"{target} = {value}")
-        return Annotated[str, msgspec.Meta(min_length=1)]
-    if tp is int:
-        lines.append(f"{target} = {value}")
-        return _INTEGER
-    if tp in (str, bool):
-        lines.append(f"{target} = {value}")
-        return tp
-    if open_enum_members(tp) is not None:  # ``Enum | str``: msgspec maps known values
-        (members,) = (a for a in typing.get_args(tp) if _is_enum(a))
-        lines.append(f"{target} = {value}")
-        return members
-    if tp is datetime:
-        names["__fromts"], names["__utc"] = datetime.fromtimestamp, timezone.utc
-        if nullable:
-            lines.append(f"{v} = {value}")
-            lines.append(f"{target} = None if {v} is None else __fromts({v}, __utc)")
-        else:
-            lines.append(f"{target} = __fromts({value}, __utc)")
+        source.lines.append(f"{target} = {value}")
+        return _TEXT
+    if _as_is(rule.type):
+        source.lines.append(f"{target} = {value}")
+        return _wire(rule.type)
+    v, built = f"v{depth}", _Source(source.names)
+    wire = _converted(rule.type, v, target, depth, built)
+    source.lines.append(f"{v} = {value}")
+    if rule.required:
+        source.lines.extend(built.lines)
+        return wire
+    if _nullable(rule):
+        source.lines.extend((f"if {v} is None:", f"    {target} = None", "else:"))
+    else:
+        default = source.name(rule.default_value)
+        source.lines.extend((f"if {v} is __unset:", f"    {target} = {default}()", "else:"))
+        source.names["__unset"] = msgspec.UNSET
+    source.lines.extend(f"    {line}" for line in built.lines)
+    return wire
+
+
+def _converted(tp: Any, v: str, target: str, depth: int, source: _Source) -> Any:
+    """A datetime, a model or a list needing conversion: its Struct type and lines."""
+    kind = field_kind(tp)
+    if kind == "datetime":
+        source.names["__fromts"], source.names["__utc"] = datetime.fromtimestamp, timezone.utc
+        source.lines.append(f"{target} = __fromts({v}, __utc)")
         return _SECONDS
-    if attrs.has(tp):
-        return _nested(tp, value, target, depth, names, lines, nullable)
-    if typing.get_origin(tp) is list and attrs.has(item := typing.get_args(tp)[0]):
-        lines.extend((f"l{depth} = []", f"for x{depth} in {value}:"))
-        built: list[str] = []
-        struct = _model(item, f"x{depth}", depth + 1, names, built)
-        built.append(f"l{depth}.append(o{depth + 1})")
-        lines.extend(f"    {line}" for line in built)
-        lines.append(f"{target} = l{depth}")
-        return list[struct]  # type: ignore[valid-type]
-    raise _Unsupported(f"{rule.name}: no fast form for {tp!r}")
-
-
-def _nested(
-    tp: type[Any],
-    value: str,
-    target: str,
-    depth: int,
-    names: dict[str, Any],
-    lines: list[str],
-    nullable: bool,
-) -> Any:
-    """A nested model field: built as ``o{depth + 1}``, or ``None`` where allowed."""
-    v = f"v{depth}"
-    built: list[str] = []
-    struct = _model(tp, v, depth + 1, names, built)
-    built.append(f"{target} = o{depth + 1}")
-    lines.append(f"{v} = {value}")
-    if not nullable:
-        lines.extend(built)
+    if kind == "model":
+        struct = _model(tp, v, depth + 1, source)
+        source.lines.append(f"{target} = o{depth + 1}")
         return struct
-    lines.extend((f"if {v} is None:", f"    {target} = None", "else:"))
-    lines.extend(f"    {line}" for line in built)
-    return struct
-
-
-def _is_enum(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, enum.Enum)
+    item = without_none(typing.get_args(tp)[0])  # a list of datetimes or models
+    x, inner = f"x{depth}", _Source(source.names)
+    wire = _converted(item, x, f"y{depth}", depth, inner)
+    inner.lines.append(f"l{depth}.append(y{depth})")
+    source.lines.extend((f"l{depth} = []", f"for {x} in {v}:"))
+    source.lines.extend(f"    {line}" for line in inner.lines)
+    source.lines.append(f"{target} = l{depth}")
+    return list[wire]  # type: ignore[valid-type]

@@ -2,6 +2,7 @@
 
 from ._api import Api
 from ._pacing import Pacer
+from ._parse import Misshapen, NotEnvelope, Parse
 from ._pipeline import Pipeline, Rejected, chunks
 from ._redact import Redactor, where
 from ._request import Request
@@ -9,7 +10,10 @@ from ._retry import RetryPolicy, set_testing, testing_enabled
 
 __all__ = [
     "Api",
+    "Misshapen",
+    "NotEnvelope",
     "Pacer",
+    "Parse",
     "Pipeline",
     "Redactor",
     "Rejected",
