@@ -59,8 +59,8 @@ MODULES = (
     "packagex_async/_consistency.py",
     "packagex_async/_walk.py",
     "packagex_async/_params.py",
-    "packagex_async/_rules.py",
-    "packagex_async/_fastbody.py",
+    "packagex_async/_codec/_rules.py",
+    "packagex_async/_codec/_fastbody.py",
 )
 """Kept equal to ``only_mutate`` in pyproject.toml (``check_config`` says so if not)."""
 
