@@ -61,6 +61,10 @@ MODULES = (
     "packagex_async/_params.py",
     "packagex_async/_codec/_rules.py",
     "packagex_async/_codec/_fastbody.py",
+    "packagex_async/_codec/_fastgen.py",
+    "packagex_async/_codec/_decode.py",
+    "packagex_async/_codec/_converter.py",
+    "packagex_async/_codec/_serialize.py",
 )
 """Kept equal to ``only_mutate`` in pyproject.toml (``check_config`` says so if not)."""
 
