@@ -63,7 +63,7 @@ _TEXT: Any = Annotated[str, msgspec.Meta(min_length=1)]
 _IGNORED: Any = str | bool | _INTEGER | list[str] | None
 """The form an ignored key may take on the fast path (any other: the full way)."""
 _AS_IS = {"str": str, "int": _INTEGER, "float": float, "bool": bool}
-_ERRORS = (ValueError, TypeError, AttributeError, OverflowError)
+_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 """What a model's own ``__init__`` (a validator, a converter) may raise: the full way."""
 
 
