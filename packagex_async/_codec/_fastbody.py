@@ -179,7 +179,8 @@ def _model(cls: type[Any], value: str, depth: int, source: _Source) -> Any:
 
 def _plain_init(cls: type[Any]) -> bool:
     """Whether setting every attribute on a bare instance is what ``cls(...)`` does:
-    no validators, converters, hooks or frozen ``__setattr__``, no aliases."""
+    no validators, converters, hooks or frozen ``__setattr__`` (an alias only renames
+    the argument, so it does not matter here)."""
     setattr_: object = cls.__setattr__  # attrs replaces it for validators and frozen classes
     return (
         setattr_ is object.__setattr__
