@@ -2,8 +2,9 @@
 
 Explains scenario 1: wall time there mixes transport, decode, the collector and the
 server; this isolates the decode of one 100-item list body (the fake's own JSON),
-repeated, with the collector on. It uses the SDK's private ``structure_list`` (the
-function its list pages go through), so it may need updating when that moves.
+repeated, with the collector on. It uses the SDK's private codec functions (the
+reader its list pages go through, and its two halves), so it may need updating
+when they move.
 
     python benchmarks/decode_only.py
 """
@@ -19,8 +20,9 @@ from typing import Any
 import orjson
 from pydantic_models import BATCH_LIST, BatchListEnvelope
 
-from packagex_async._converter import structure_list
-from packagex_async._fastbody import make_page_reader
+from packagex_async._codec._converter import structure_list
+from packagex_async._codec._decode import page_reader
+from packagex_async._codec._fastbody import page_accelerator
 from packagex_async.models import Batch
 from packagex_async.testing import FakePackageX
 
@@ -52,11 +54,12 @@ def per_item_us(decode: Callable[[], Any]) -> float:
 def main() -> None:
     """Print one line per decode step."""
     body = asyncio.run(list_body())
-    sdk_items, fast_page = structure_list(Batch), make_page_reader(Batch)
+    sdk_items, fast_page, read = structure_list(Batch), page_accelerator(Batch), page_reader(Batch)
     steps: dict[str, Callable[[], Any]] = {
         "orjson.loads (raw stack)": lambda: orjson.loads(body),
-        "SDK, msgspec (the fast extra)": lambda: fast_page(body),
-        "SDK, orjson + generated functions": lambda: sdk_items(orjson.loads(body)["data"]),
+        "SDK reader (what a listing runs)": lambda: read(body, 1, ITEMS),
+        "SDK, msgspec accelerator alone": lambda: fast_page(body, 1, ITEMS),
+        "SDK, the full way (orjson + generated)": lambda: sdk_items(orjson.loads(body)["data"]),
         "pydantic model_validate_json": lambda: BatchListEnvelope.model_validate_json(body),
         "orjson.loads + pydantic validate_python": lambda: BATCH_LIST.validate_python(
             orjson.loads(body)["data"]

@@ -13,27 +13,28 @@ Each lister returns the full list of items, as the SDK scenario does
 
 from __future__ import annotations
 
-from typing import Any
-
-import aiohttp
 import httpx
-import orjson
 from pydantic_models import BATCH_LIST, PAGINATION, BatchListEnvelope, BatchModel
+from raw_stack import BATCHES_PATH, aiohttp_session, raw_list, raw_retrieve
 
 from packagex_async import PackageX
 from packagex_async.models import Batch
 
-BATCHES_PATH = "/v1/batches"
+__all__ = [
+    "aiohttp_session",
+    "httpx_client",
+    "httpx_list_json",
+    "httpx_list_python",
+    "raw_list",
+    "raw_retrieve",
+    "sdk_client",
+    "sdk_list",
+]
 
 
 def sdk_client(url: str, api_key: str) -> PackageX:
     """The SDK client, defaults untouched (aiohttp pool of 100 connections)."""
     return PackageX(api_key, base_url=url)
-
-
-def aiohttp_session(api_key: str) -> aiohttp.ClientSession:
-    """A raw aiohttp session with the key header; default pool, like the SDK's."""
-    return aiohttp.ClientSession(headers={"PX-API-KEY": api_key, "Accept": "application/json"})
 
 
 def httpx_client(url: str, api_key: str) -> httpx.AsyncClient:
@@ -45,25 +46,6 @@ def httpx_client(url: str, api_key: str) -> httpx.AsyncClient:
 async def sdk_list(px: PackageX, limit: int, concurrency: int = 1) -> list[Batch]:
     """Every batch through the SDK's paginator."""
     return [b async for b in px.batches.list(limit=limit, concurrency=concurrency)]
-
-
-async def _get_json(session: aiohttp.ClientSession, url: str) -> Any:
-    async with session.get(url) as response:
-        if response.status != 200:
-            raise RuntimeError(f"GET {url}: HTTP {response.status}")
-        return orjson.loads(await response.read())
-
-
-async def raw_list(session: aiohttp.ClientSession, base_url: str, limit: int) -> list[Any]:
-    """Every batch as a dict: GET page after page while ``has_more``."""
-    items: list[Any] = []
-    page, has_more = 1, True
-    while has_more:
-        envelope = await _get_json(session, f"{base_url}{BATCHES_PATH}?limit={limit}&page={page}")
-        items.extend(envelope["data"])
-        has_more = envelope["pagination"]["has_more"]
-        page += 1
-    return items
 
 
 async def httpx_list_json(client: httpx.AsyncClient, limit: int) -> list[BatchModel]:
@@ -92,8 +74,3 @@ async def httpx_list_python(client: httpx.AsyncClient, limit: int) -> list[Batch
         has_more = PAGINATION.validate_python(envelope["pagination"]).has_more
         page += 1
     return items
-
-
-async def raw_retrieve(session: aiohttp.ClientSession, base_url: str, batch_id: str) -> Any:
-    """One batch as a dict (the raw counterpart of ``px.batches.retrieve``)."""
-    return (await _get_json(session, f"{base_url}{BATCHES_PATH}/{batch_id}"))["data"]

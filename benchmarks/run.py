@@ -6,7 +6,9 @@
     python benchmarks/run.py --markdown        # tables as Markdown, for the README
 
 Scenarios: ``listing`` (1), ``concurrency`` (2), ``memory`` (3), ``retrieves`` (4),
-``rows`` (5), ``creates`` (6), ``web`` (7), ``fleet`` (8, needs ``redis-server``);
+``rows`` (5), ``creates`` (6), ``web`` (7), ``installed`` (8: listing and retrieve
+in a fresh venv holding what the README's first install command installs), ``fleet``
+(9, needs ``redis-server``);
 ``benchmarks/README.md`` says what each measures. Every fake server runs in its own
 process on 127.0.0.1 and is stopped before this script exits, Ctrl-C included.
 Targets print PASS/FAIL; a FAIL does not change the exit status, a scenario that
@@ -27,6 +29,7 @@ from collections.abc import Callable, Sequence
 import concurrency
 import creates
 import fleet
+import installed
 import listing
 import memory
 import retrieves
@@ -51,6 +54,7 @@ SCENARIOS: dict[str, Callable[[int], Outcome]] = {
     "rows": rows.run,
     "creates": creates.run,
     "web": web.run,
+    "installed": installed.run,
     "fleet": fleet.run,
 }
 ALIASES = {str(number): name for number, name in enumerate(SCENARIOS, start=1)}

@@ -23,6 +23,7 @@ from .models import *  # noqa: F403  # every model and enum of every resource (l
 
 if TYPE_CHECKING:
     from ._client import PackageX
+    from ._codec import to_dict, to_json
     from ._errors import (
         APIConnectionError,
         APIResponseValidationError,
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
     from ._listing._many import RetrieveResult
     from ._listing._pagination import AsyncPaginator
     from ._redis_pacing import RedisPacing
-    from ._serialize import to_dict, to_json
 
 __all__ = [
     "APIConnectionError",
@@ -125,7 +125,7 @@ if not TYPE_CHECKING:
             "RetrieveResult": "._listing._many",
             "AsyncPaginator": "._listing._pagination",
             "RedisPacing": "._redis_pacing",
-            "to_dict": "._serialize",
-            "to_json": "._serialize",
+            "to_dict": "._codec",
+            "to_json": "._codec",
         },
     )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 import aiohttp
 
-from . import _converter  # noqa: F401  # the codec loads with the client: a bad decoder fails here
+from . import _codec  # noqa: F401  # the codec loads with the client: a model it cannot read fails here
 from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
 from ._jobs._files import Files
 from ._network import Network

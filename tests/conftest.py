@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from packagex_async.testing import set_testing
 from packagex_async.testing._mock import compat_response_class
 
 from .builders import API, KEY
+from .reference import REFERENCE_RUN, TEST_DECODER, use_reference
 
 C = TypeVar("C", bound=Clock)
 
@@ -26,6 +28,13 @@ C = TypeVar("C", bound=Clock)
 # which builds the readers it checks, can take that long. Seen once as a flake.
 settings.register_profile("packagex_async", deadline=None)
 settings.load_profile("packagex_async")
+
+# PACKAGEX_TEST_DECODER=reference: the SDK decodes every answer with the plain-cattrs
+# reference, without the accelerator (CI runs tests/integration and tests/hostile so).
+if os.environ.get(TEST_DECODER, "") not in ("", "reference"):
+    raise pytest.UsageError(f"{TEST_DECODER} must be 'reference' or unset")
+if REFERENCE_RUN:
+    use_reference()
 
 
 class MockAPI(aioresponses):

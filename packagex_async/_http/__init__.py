@@ -1,7 +1,9 @@
 """The one request pipeline, for the API and storage hosts alike (see ``_pipeline``).
 
-Its names are imported on first use (``_lazy``): the command line's help and
-completion need ``where`` and the redaction helpers, not aiohttp.
+Bytes in, bytes out: a resource hands the pipeline a parser from the codec
+(``_parse``), and the pipeline knows no model. Its names are imported on first use
+(``_lazy``): the command line's help and completion need ``where`` and the
+redaction helpers, not aiohttp.
 """
 
 from typing import TYPE_CHECKING
@@ -11,6 +13,7 @@ from .._lazy import lazy_exports
 if TYPE_CHECKING:
     from ._api import Api
     from ._pacing import Pacer
+    from ._parse import Misshapen, NotEnvelope, Parse
     from ._pipeline import Pipeline, Rejected, chunks
     from ._redact import Redactor, where
     from ._request import Request
@@ -18,7 +21,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Api",
+    "Misshapen",
+    "NotEnvelope",
     "Pacer",
+    "Parse",
     "Pipeline",
     "Redactor",
     "Rejected",
@@ -35,6 +41,9 @@ if not TYPE_CHECKING:
         __name__,
         {
             "Api": "._api",
+            "Misshapen": "._parse",
+            "NotEnvelope": "._parse",
+            "Parse": "._parse",
             "Pacer": "._pacing",
             "Pipeline": "._pipeline",
             "Rejected": "._pipeline",

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 import yarl
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from ._parse import Parse
 from ._pipeline import Pipeline
 from ._redact import Redactor
-from ._request import FastRead, Request, api_timeout
+from ._request import Request, api_timeout
 
 __all__ = ["Api"]
+
+T = TypeVar("T")
 
 
 class Api:
@@ -37,17 +40,15 @@ class Api:
         self._timeout = timeout
         self._client_timeout = api_timeout(timeout)
 
-    def get(
-        self, path: str, query: Mapping[str, str], fast: FastRead | None = None
-    ) -> Awaitable[dict[str, Any]]:
-        """GET ``path`` (already percent-encoded); awaiting it gives the success envelope.
+    def get(self, path: str, query: Mapping[str, str], parse: Parse[T]) -> Awaitable[T]:
+        """GET ``path`` (already percent-encoded); awaiting it gives ``parse`` of the body.
 
-        ``fast`` is the body reader to try first (``Request.fast``).
+        ``parse`` is the codec's reader of the answer (``Pipeline.parsed``).
         """
         url = yarl.URL(self._base_url + path, encoded=True)
         if query:  # ``with_query({})`` costs as much as building the URL
             url = url.with_query(query)
-        # ``Request.api`` spelled out, plus the fast reader: this runs for every read.
+        # ``Request.api`` spelled out: this runs for every read.
         request = Request(
             "GET",
             url,
@@ -55,12 +56,13 @@ class Api:
             self._client_timeout,
             self._timeout,
             headers=self._headers,
-            fast=fast,
         )
-        return self._pipeline.json(request)
+        return self._pipeline.parsed(request, parse)
 
-    async def post(self, path: str, body: Mapping[str, Any], *, if_unsure: str) -> dict[str, Any]:
-        """POST ``body`` as JSON to ``path`` and return the success envelope (a create).
+    async def post(
+        self, path: str, body: Mapping[str, Any], parse: Parse[T], *, if_unsure: str
+    ) -> T:
+        """POST ``body`` as JSON to ``path``; ``parse`` of the answer (a create, HTTP 201).
 
         A create is not safe to repeat: the pipeline resends it only when the server
         certainly did not act on it, and ``if_unsure`` is what a failure says otherwise.
@@ -75,4 +77,4 @@ class Api:
             body=orjson.dumps(body),
             if_unsure=if_unsure,
         )
-        return await self._pipeline.json(request)
+        return await self._pipeline.parsed(request, parse)

@@ -32,7 +32,7 @@ from ._redact import where
 from ._request import Request
 from ._retry import RETRY_AFTER_CAP, RETRY_STATUSES, Failure, Reach, parse_retry_after
 
-__all__ = ["from_exception", "from_status", "garbled", "too_large"]
+__all__ = ["from_exception", "from_status", "garbled", "misshapen", "too_large"]
 
 _EXCERPT = 200
 _REDACTED = 64 * 1024
@@ -138,6 +138,18 @@ def garbled(request: Request, status: int, body: bytes) -> Failure:
         body=_redacted(request, body)[:_EXCERPT].encode(),
     )
     return Failure(error, Reach.UNKNOWN, status)
+
+
+def misshapen(request: Request, status: int, problem: str) -> Failure:
+    """A success envelope without the documented shape (``data`` of the wrong kind,
+    an ``id`` missing): final, as the same answer would come again. A write that got
+    it *was* acted on, so its error says how to find what it made."""
+    error = APIResponseValidationError(
+        f"{request.method} {request.url.raw_path}: the answer does not have the documented "
+        f"shape: {request.redactor.text(problem)}",
+        status=status,
+    )
+    return Failure(error, Reach.FINAL, status)
 
 
 def too_large(request: Request, status: int, limit: int) -> Failure:

@@ -25,16 +25,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import aiohttp
-import orjson
 import yarl
 
 from .._errors import RateLimitError
-from ._failures import from_exception, from_status, garbled, too_large
+from ._failures import from_exception, from_status, garbled, misshapen, too_large
 from ._inflate import inflated_excerpt
 from ._pacing import Pacer
+from ._parse import Misshapen, NotEnvelope, Parse
 from ._request import Request
 from ._retry import Failure, RetryPolicy, outcome_unknown, retry_delay, sleep
 
@@ -86,15 +86,28 @@ class Pipeline:
         self._pacer = pacer
         self._max_response_bytes = max_response_bytes
 
-    def json(self, request: Request) -> Awaitable[dict[str, Any]]:
-        """The envelope of a successful API answer, read within ``max_response_bytes``.
+    def parsed(self, request: Request, parse: Parse[T]) -> Awaitable[T]:
+        """``parse`` of a successful API answer's body, read within ``max_response_bytes``.
 
-        ``request.fast``, if set, is tried on the body first; ``None`` from it means
-        the body is read the usual way (so a garbled body is still a retried failure).
-        Returns ``send``'s coroutine rather than awaiting it: one frame less for every
-        resumption of the request.
+        The pipeline knows bytes: ``parse`` (the codec's reader) makes the result, and
+        its ``NotEnvelope`` or ``Misshapen`` become the failures that decide a retry
+        (see ``_parse``). Returns ``send``'s coroutine rather than awaiting it: one
+        frame less for every resumption of the request.
         """
-        return self.send(request, self._read_envelope)
+        max_bytes = self._max_response_bytes
+
+        async def read(request: Request, response: aiohttp.ClientResponse) -> T:
+            body = await read_body(request, response, max_bytes)
+            response.release()
+            try:
+                return parse(body)
+            except NotEnvelope:
+                failure = garbled(request, response.status, body)
+            except Misshapen as exc:
+                failure = misshapen(request, response.status, str(exc))
+            raise Rejected(failure)  # outside the handlers: nothing chained
+
+        return self.send(request, read)
 
     async def send(self, request: Request, read: Read[T]) -> T:
         """``read`` of the first success; the last failure's error once retries run out.
@@ -142,21 +155,6 @@ class Pipeline:
         if request.storage:
             body = inflated_excerpt(body, response.headers.get("Content-Encoding"))
         return from_status(request, response.status, response.headers, body)
-
-    async def _read_envelope(
-        self, request: Request, response: aiohttp.ClientResponse
-    ) -> dict[str, Any]:
-        body = await read_body(request, response, self._max_response_bytes)
-        response.release()
-        if (fast := request.fast) is not None and (envelope := fast(body)) is not None:
-            return envelope
-        try:
-            envelope = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            envelope = None
-        if not isinstance(envelope, dict) or "data" not in envelope:
-            raise Rejected(garbled(request, response.status, body))
-        return envelope
 
     async def _wait_or_raise(self, request: Request, failure: Failure, number: int) -> None:
         """Wait before attempt ``number + 1``, or raise ``failure``'s error if there is none.

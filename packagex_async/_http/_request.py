@@ -8,8 +8,7 @@ fields here, so the pipeline itself has one path for both.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 import aiohttp
 import attrs
@@ -18,10 +17,7 @@ import yarl
 from ._inflate import ACCEPT_ENCODING
 from ._redact import Redactor, where
 
-__all__ = ["FastRead", "Request", "api_timeout"]
-
-FastRead = Callable[[bytes], "dict[str, Any] | None"]
-"""A quicker way from a body to its envelope (``_fastbody``), or ``None`` to go the usual way."""
+__all__ = ["Request", "api_timeout"]
 
 
 @attrs.define
@@ -44,8 +40,6 @@ class Request:
     body: bytes | None = None
     if_unsure: str | None = None
     """For a write: what to tell the caller when it failed after it may have acted."""
-    fast: FastRead | None = None
-    """For an API read: the body reader to try before the usual one (``Pipeline.json``)."""
 
     def __repr__(self) -> str:
         """``<Request GET /v1/batches?page=2>``: never the headers (the key) nor a signature.

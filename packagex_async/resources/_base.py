@@ -41,16 +41,12 @@ class Resource(Generic[T]):
     spec: ClassVar[ResourceSpec]
 
     def __init__(self, api: Api) -> None:
-        from .._converter import structure_list
-        from .._decode import decode_object, decode_page
-        from .._fastbody import reader_for
+        from .._codec import object_reader, page_reader
 
         self._api = api
-        self._decode_object = decode_object
-        self._decode_page = decode_page
-        self._structure_items = structure_list(self.spec.model)
-        self._fast_page = reader_for(self.spec.model, page=True)
-        self._fast_object = reader_for(self.spec.model, page=False)
+        model: type[T] = self.spec.model
+        self._read_object = object_reader(model)
+        self._read_page = page_reader(model)
 
     async def _retrieve(
         self,
@@ -62,9 +58,7 @@ class Resource(Generic[T]):
         path = f"{spec.path}/{id_segment(spec.id_name, object_id)}"
         if extra_query is not None:
             query = {**query, **check_extra_query(extra_query, reserved=spec.include_flags)}
-        envelope = await self._api.get(path, query, self._fast_object)
-        model: type[T] = spec.model
-        return self._decode_object(envelope, model, path)
+        return await self._api.get(path, query, self._read_object)
 
     async def _retrieve_many(
         self,
@@ -98,9 +92,10 @@ class Resource(Generic[T]):
 
         async def fetch_page(number: int) -> Page[T]:
             page_query = {**fixed, "page": str(number)}
-            envelope = await self._api.get(self.spec.path, page_query, self._fast_page)
-            return self._decode_page(
-                envelope, self._structure_items, self.spec.path, page=number, limit=size
-            )
+
+            def read(body: bytes) -> Page[T]:
+                return self._read_page(body, number, size)
+
+            return await self._api.get(self.spec.path, page_query, read)
 
         return AsyncPaginator(fetch_page, first_page=first_page, concurrency=in_flight)

@@ -129,10 +129,12 @@ class JobResource(Resource[J], Generic[J, F]):
         return await self._files.download(url, path, on_progress=on_progress)
 
     async def _create(self, body: Mapping[str, Any], if_unsure: str) -> J:
-        """POST a checked ``body``; the new job, decoded from the answer (HTTP 201)."""
-        envelope = await self._api.post(self.spec.path, body, if_unsure=if_unsure)
-        model: type[J] = self.spec.model
-        return self._decode_object(envelope, model, self.spec.path)
+        """POST a checked ``body``; the new job, decoded from the answer (HTTP 201).
+
+        Decoded inside the pipeline: an answer that cannot be read is an error
+        naming the POST, with ``outcome_unknown`` set (the job exists).
+        """
+        return await self._api.post(self.spec.path, body, self._read_object, if_unsure=if_unsure)
 
     async def _run(self, body: Mapping[str, Any], if_unsure: str, plan: RunPlan[J]) -> J:
         """Create, wait until final, and download if asked; ``JobFailedError`` unless completed.

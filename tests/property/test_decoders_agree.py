@@ -1,7 +1,9 @@
-"""The generated decoders (``_fastgen``) and plain cattrs decode every input alike.
+"""The generated decoders (``_fastgen``) and the plain-cattrs reference decode every
+object alike.
 
-Both backends are built from the one rulebook in ``_rules``; ``_fastgen`` also inlines
-fast paths, which is where they could drift. Hypothesis builds wire objects for the
+Both are built from the one rulebook in ``_rules``; ``_fastgen`` also inlines fast
+paths, which is where they could drift (``test_one_result`` does the same for whole
+bodies, the accelerator included). Hypothesis builds wire objects for the
 models, mostly valid and sometimes not (wrong types, nulls, unknown enum values,
 millisecond and ISO timestamps, a missing or empty id, extra keys, non-objects), and
 each must decode to the same model through both backends, or fail in both with a
@@ -20,13 +22,15 @@ import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from packagex_async._converter import make_converter, structure_list
-from packagex_async._decode import _SHAPE_ERRORS
-from packagex_async._rules import open_enum_members, without_none
+from packagex_async._codec._converter import converter, structure_list
+from packagex_async._codec._decode import SHAPE_ERRORS
+from packagex_async._codec._rules import open_enum_members, without_none
 from packagex_async.models import Batch, BatchPhase, BatchStats, Export, Import, Pagination
 
-FASTGEN = make_converter("fastgen")
-CATTRS = make_converter("cattrs")
+from ..reference import REFERENCE
+
+FASTGEN = converter
+CATTRS = REFERENCE
 ALL_MODELS = (Batch, Export, Import, Pagination, BatchPhase, BatchStats)
 for _model in ALL_MODELS:
     attrs.resolve_types(_model)  # the models use postponed (string) annotations
@@ -150,7 +154,7 @@ def outcome(decode: Any, *args: Any, exact: bool = False) -> Any:
     error (which one, if ``exact``)."""
     try:
         return snapshot(decode(*args))
-    except _SHAPE_ERRORS as exc:
+    except SHAPE_ERRORS as exc:
         return (type(exc), str(exc)) if exact else "shape error"
 
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import linecache
-import os
-import subprocess
-import sys
 import traceback
 from datetime import datetime, timezone
 from typing import Any
@@ -14,16 +11,9 @@ import attrs
 import cattrs
 import pytest
 
-from packagex_async import _rules
-from packagex_async._converter import (
-    DECODER,
-    DECODER_VARIABLE,
-    converter,
-    decoder_from_env,
-    make_converter,
-    structure_list,
-)
-from packagex_async._fastgen import make_structure_fn
+from packagex_async._codec import _rules
+from packagex_async._codec._converter import converter, make_converter, structure_list
+from packagex_async._codec._fastgen import make_structure_fn
 from packagex_async.models import (
     Batch,
     BatchMode,
@@ -35,14 +25,15 @@ from packagex_async.models import (
 )
 
 from ..builders import batch_json
+from ..reference import REFERENCE
 
 NOVEMBER_14 = datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
-BACKENDS = ["fastgen", "cattrs"]
+BACKENDS = {"fastgen": converter, "reference": REFERENCE}
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=list(BACKENDS))
 def backend(request: pytest.FixtureRequest) -> cattrs.Converter:
-    return make_converter(request.param)
+    return BACKENDS[request.param]
 
 
 # Timestamps
@@ -250,7 +241,7 @@ def test_both_backends_refuse_a_nested_non_object(backend: cattrs.Converter) -> 
 
 
 def test_structure_list_uses_the_given_converter() -> None:
-    plain = make_converter("cattrs")
+    plain = REFERENCE
 
     items = structure_list(Batch, using=plain)([{"id": "a"}, {"id": "b", "status": "failed"}])
 
@@ -259,94 +250,25 @@ def test_structure_list_uses_the_given_converter() -> None:
         structure_list(Batch, using=plain)({"id": "a"})
 
 
-# The switch
+# The converter of the package
 
 
-@pytest.mark.parametrize(
-    ("value", "installed", "expected"),
-    [
-        (None, True, "msgspec"),
-        ("", True, "msgspec"),
-        (None, False, "fastgen"),
-        (" ", False, "fastgen"),
-        ("MsgSpec", True, "msgspec"),
-        ("fastgen", True, "fastgen"),
-        (" Cattrs ", True, "cattrs"),
-        ("cattrs", False, "cattrs"),
-    ],
-)
-def test_the_switch_reads_the_environment(
-    value: str | None, installed: bool, expected: str
-) -> None:
-    environ = {} if value is None else {DECODER_VARIABLE: value}
-
-    assert decoder_from_env(environ, msgspec_installed=installed) == expected
-
-
-def test_an_unknown_decoder_is_refused() -> None:
-    with pytest.raises(
-        ValueError, match="PACKAGEX_ASYNC_DECODER must be 'msgspec', 'fastgen' or 'cattrs'"
-    ):
-        decoder_from_env({"PACKAGEX_ASYNC_DECODER": "ujson"})
-    with pytest.raises(ValueError, match="decoder must be"):
-        make_converter("msgspec")  # type: ignore[arg-type]
-
-
-def test_asking_for_msgspec_without_it_names_the_extra() -> None:
-    with pytest.raises(ValueError, match=r"needs msgspec: pip install 'packagex_async\[fast\]'"):
-        decoder_from_env({"PACKAGEX_ASYNC_DECODER": "msgspec"}, msgspec_installed=False)
-
-
-def test_the_module_converter_has_the_backend_of_the_environment() -> None:
-    assert decoder_from_env() == DECODER  # this run's environment may ask for cattrs
-
+def test_the_package_converter_decodes_with_the_generated_functions() -> None:
     filename = converter.get_structure_hook(Batch).__code__.co_filename
-    assert filename.startswith("<packagex_async generated") is (DECODER != "cattrs")
+    assert filename.startswith("<packagex_async generated structure")
+    assert not REFERENCE.get_structure_hook(Batch).__code__.co_filename.startswith("<packagex")
 
 
-@pytest.mark.parametrize(
-    ("value", "generated", "fast"),
-    [("cattrs", False, False), ("fastgen", True, False), ("msgspec", True, True)],
-)
-def test_the_switch_is_read_at_import(value: str, generated: bool, fast: bool) -> None:
-    script = (
-        "from packagex_async._converter import DECODER, converter\n"
-        "from packagex_async._fastbody import reader_for\n"
-        "from packagex_async.models import Batch\n"
-        "hook = converter.get_structure_hook(Batch)\n"
-        "print(DECODER, hook.__code__.co_filename.startswith('<packagex_async generated'),\n"
-        "      reader_for(Batch, page=True) is not None)\n"
-    )
-    env = {**os.environ, DECODER_VARIABLE: value}
-
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
-    )
-
-    assert done.stdout.split() == [value, str(generated), str(fast)]
-
-
-def test_a_bad_switch_fails_the_import_with_its_name() -> None:
-    env = {**os.environ, DECODER_VARIABLE: "fast"}
-
-    done = subprocess.run(
-        [sys.executable, "-c", "from packagex_async import PackageX"],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-
-    assert done.returncode != 0
-    assert "PACKAGEX_ASYNC_DECODER must be 'msgspec', 'fastgen' or 'cattrs', got 'fast'" in (
-        done.stderr
-    )
+def test_a_new_converter_decodes_alike() -> None:
+    raw = batch_json(2, status="paused")
+    assert make_converter().structure(raw, Batch) == converter.structure(raw, Batch)
 
 
 # Generated source in linecache
 
 
 def test_generated_source_is_in_linecache() -> None:
-    hook = make_converter("fastgen").get_structure_hook(Export)
+    hook = make_converter().get_structure_hook(Export)
     filename = hook.__code__.co_filename
 
     assert filename == "<packagex_async generated structure packagex_async.models.Export>"
@@ -356,7 +278,7 @@ def test_generated_source_is_in_linecache() -> None:
 
 
 def test_a_traceback_shows_the_failing_fields_line() -> None:
-    hook = make_converter("fastgen").get_structure_hook(Export)
+    hook = make_converter().get_structure_hook(Export)
 
     with pytest.raises(ValueError, match="isoformat") as caught:
         hook({"id": "e", "updated_at": "soon"}, Export)

@@ -1,14 +1,13 @@
-"""The msgspec readers (``_fastbody``) on every kind of field, and when there are none.
+"""The msgspec accelerator (``_fastbody``) on every kind of field.
 
 The models' own fields are all optional; a probe model adds what they lack (required
 numbers, times and nested objects, booleans) so each branch of the generator is read
-against the full decoder. The property tests in ``tests/property`` cover the models.
+against the full decoder. ``tests/property/test_one_result.py`` covers the models.
 """
 
 from __future__ import annotations
 
 import linecache
-import sys
 import traceback
 from datetime import datetime, timezone
 from typing import Any
@@ -17,20 +16,20 @@ import attrs
 import orjson
 import pytest
 
-pytest.importorskip("msgspec")  # the ``fast`` extra
-
-from packagex_async import _fastbody
-from packagex_async._converter import make_converter
-from packagex_async._fastbody import (
-    Decoded,
-    _Unsupported,
-    make_object_reader,
-    make_page_reader,
-    reader_for,
+from packagex_async._codec._converter import converter
+from packagex_async._codec._fastbody import object_accelerator, page_accelerator
+from packagex_async.models import (
+    Batch,
+    BatchMode,
+    BatchPhase,
+    BatchStats,
+    BatchStatus,
+    Export,
+    Page,
+    Pagination,
 )
-from packagex_async.models import Batch, BatchMode, BatchPhase, BatchStats, BatchStatus, Export
 
-FASTGEN = make_converter("fastgen")
+FASTGEN = converter
 
 
 @attrs.define
@@ -77,8 +76,7 @@ FULL = {
 
 
 def read_one(model: type[Any], data: Any) -> Any:
-    decoded = make_object_reader(model)(orjson.dumps({"data": data}))
-    return None if decoded is None else decoded["data"]
+    return object_accelerator(model)(orjson.dumps({"data": data}))
 
 
 def test_every_kind_of_field_reads_as_the_full_decoder_reads_it() -> None:
@@ -134,121 +132,50 @@ def test_a_missing_required_key_is_handed_back() -> None:
     assert read_one(Probe, data) is None
 
 
-def test_a_page_keeps_its_pagination_as_sent_and_says_when_there_was_none() -> None:
-    read = make_page_reader(Batch)
+def test_a_page_reads_its_pagination_or_the_page_asked_for_when_null() -> None:
+    read = page_accelerator(Batch)
     pagination = {"page": 2, "limit": 1, "has_more": False}
 
-    with_it = read(orjson.dumps({"data": [{"id": "b"}], "pagination": pagination}))
-    without = read(orjson.dumps({"data": []}))
+    with_it = read(orjson.dumps({"data": [{"id": "b"}], "pagination": pagination}), 5, 6)
+    null = read(orjson.dumps({"data": [], "pagination": None}), 5, 6)
 
-    assert isinstance(with_it, Decoded)
-    assert with_it == {"data": [Batch("b")], "pagination": pagination}
-    assert without == {"data": []}
-
-
-def test_a_page_keeps_the_envelope_s_events_as_sent() -> None:
-    read = make_page_reader(Batch)
-    events = [{"id": "evt_1"}]
-
-    decoded = read(orjson.dumps({"data": [], "pagination": None, "events": events}))
-
-    assert decoded == {"data": [], "pagination": None, "events": events}
+    assert with_it == Page([Batch("b")], Pagination(2, 1, False, None))
+    assert null == Page([], Pagination(5, 6, False, None))
+    assert read(orjson.dumps({"data": []}), 1, 1) is None  # no pagination: the full way
 
 
-def test_an_object_answer_holds_its_model() -> None:
-    read = make_object_reader(Batch)
+def test_an_object_answer_is_its_model() -> None:
+    read = object_accelerator(Batch)
+    envelope = {"message": "ok", "status": 200, "errors": [], "code": None, "endpoint": "/b"}
 
-    decoded = read(orjson.dumps({"data": {"id": "b", "status": "failed"}, "extra": 1}))
+    decoded = read(orjson.dumps({**envelope, "data": {"id": "b", "status": "failed"}}))
 
-    assert decoded == {"data": Batch("b", status=BatchStatus.FAILED)}
+    assert decoded == Batch("b", status=BatchStatus.FAILED)
+    assert read(orjson.dumps({"data": {"id": "b", "object": "batch"}})) == Batch("b")
     assert read(b'{"data": [{"id": "b"}]}') is None
 
 
-def test_a_field_without_a_fast_form_leaves_its_model_to_the_full_decoder() -> None:
-    odd = attrs.make_class("Odd", {"ratio": attrs.field(type=float | None, default=None)})
-
-    with pytest.raises(_Unsupported, match="ratio"):
-        make_page_reader(odd)
-    assert reader_for(odd, page=True) is None
-    assert reader_for(odd, page=False) is None
-
-
-@attrs.define
-class Hooked:
-    """``__init__`` does more than set the attributes: a bare instance would skip it."""
-
-    n: int = 0
-
-    def __attrs_post_init__(self) -> None:
-        self.n += 1
-
-
-@attrs.define
-class PreHooked:
-    n: int = 0
-
-    def __attrs_pre_init__(self) -> None:
-        pass
-
-
-def _checked(value: int) -> int:
-    return value
-
-
 @pytest.mark.parametrize(
-    "model",
+    "body",
     [
-        Hooked,
-        PreHooked,
-        attrs.make_class("Frozen", {"n": attrs.field(type=int, default=0)}, frozen=True),
-        attrs.make_class("Checked", {"n": attrs.field(type=int, default=0, converter=_checked)}),
-        attrs.make_class(
-            "Validated",
-            {"n": attrs.field(type=int, default=0, validator=attrs.validators.instance_of(int))},
-        ),
-        attrs.make_class("Unset", {"n": attrs.field(type=int, default=0, init=False)}),
+        b'{"data": {"id": "b"}, "extra": 1}',  # a key the envelope does not document
+        b'{"data": {"id": "b", "extra": 1}}',  # a key the model does not know
+        b'{"data": {"id": "b", "object": 1.5}}',  # an ignored key in another form
+        b'{"data": {"id": "b"}, "message": {"a": 1}}',
     ],
-    ids=["post_init", "pre_init", "frozen", "converter", "validator", "init_false"],
 )
-def test_a_model_whose_init_does_more_than_set_fields_goes_the_full_way(model: type) -> None:
-    with pytest.raises(_Unsupported, match="__init__ does more than set attributes"):
-        make_object_reader(model)
-    assert reader_for(model, page=True) is None
-    assert reader_for(model, page=False) is None
-
-
-def test_no_reader_when_msgspec_is_not_the_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_fastbody, "DECODER", "fastgen")
-
-    assert reader_for(Batch, page=True) is None
-
-
-def test_no_reader_without_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_fastbody, "DECODER", "msgspec")
-    monkeypatch.setattr(_fastbody, "msgspec", None)
-
-    assert reader_for(Export, page=False) is None
-    with pytest.raises(_Unsupported, match="^msgspec is not installed$"):
-        make_object_reader(Export)
-
-
-def test_readers_exist_for_both_models_when_msgspec_is_the_decoder(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(_fastbody, "DECODER", "msgspec")
-
-    for model in (Batch, Export):
-        assert reader_for(model, page=True) is not None
-        assert reader_for(model, page=False) is not None
+def test_a_body_with_keys_it_does_not_check_goes_the_full_way(body: bytes) -> None:
+    """msgspec would skip them unchecked (a ``1e400``, a deep nesting in them)."""
+    assert object_accelerator(Batch)(body) is None
 
 
 def test_the_generated_source_is_in_linecache_one_field_per_line() -> None:
-    read = make_object_reader(Probe)
+    read = object_accelerator(Probe)
     filename = f"<packagex_async generated fast body {__name__}.Probe>"
     lines = linecache.getlines(filename)
 
     assert lines[0] == "def convert(s):\n"
-    assert "    o0.count = s.count\n" in lines
+    assert "    o0.count = s.f1\n" in lines
     assert read(orjson.dumps({"data": FULL})) is not None
 
 
@@ -257,7 +184,7 @@ def test_a_traceback_through_the_generated_code_shows_its_lines() -> None:
         "Broken",
         {"n": attrs.field(type=int), "m": attrs.field(type=int)},
     )
-    read = make_object_reader(broken)
+    read = object_accelerator(broken)
     broken.__setattr__ = lambda self, name, value: 1 / 0  # type: ignore[method-assign,assignment]
 
     with pytest.raises(ZeroDivisionError) as caught:
@@ -267,12 +194,10 @@ def test_a_traceback_through_the_generated_code_shows_its_lines() -> None:
     assert f"<packagex_async generated fast body {broken.__module__}.Broken>" in text
 
 
-def test_a_reader_is_built_once_per_model(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reader_is_built_once_per_model() -> None:
     """``with_options`` makes a client per call: it must not build Structs each time."""
-    monkeypatch.setattr(_fastbody, "DECODER", "msgspec")
-
-    assert reader_for(Batch, page=True) is reader_for(Batch, page=True)
-    assert reader_for(Batch, page=False) is not reader_for(Batch, page=True)
+    assert page_accelerator(Batch) is page_accelerator(Batch)
+    assert object_accelerator(Batch) is object_accelerator(Batch)
 
 
 # What orjson reads differently: those bodies go the full way (found by a review)
@@ -282,76 +207,43 @@ def test_a_reader_is_built_once_per_model(monkeypatch: pytest.MonkeyPatch) -> No
 def test_counters_orjson_reads_exactly_are_read_exactly(counter: int) -> None:
     body = orjson.dumps({"data": {"id": "e", "count_total": counter}})
 
-    decoded = make_object_reader(Export)(body)
+    decoded = object_accelerator(Export)(body)
 
     assert decoded is not None
-    assert decoded["data"].count_total == counter
+    assert decoded.count_total == counter
 
 
 @pytest.mark.parametrize("counter", [2**63, 2**64 + 1, 10**400])
 def test_counters_orjson_would_read_as_floats_go_the_full_way(counter: int) -> None:
     body = b'{"data": {"id": "e", "count_total": %d}}' % counter
 
-    assert make_object_reader(Export)(body) is None
+    assert object_accelerator(Export)(body) is None
 
 
-def test_a_counter_below_64_bits_is_read_exactly_where_orjson_reads_a_float() -> None:
-    """The one difference kept on purpose: a lower bound costs 0.3 us per batch."""
-    body = b'{"data": {"id": "e", "count_total": -9223372036854775809}}'
-
-    decoded = make_object_reader(Export)(body)
-
-    assert decoded is not None
-    assert decoded["data"].count_total == -(2**63) - 1
-    assert orjson.loads(body)["data"]["count_total"] == float(-(2**63))
+@pytest.mark.parametrize("counter", [-(2**63) - 1, -(2**64)])
+def test_a_counter_below_64_bits_goes_the_full_way(counter: int) -> None:
+    """orjson reads it as a float: the full decoder's result, not msgspec's exact one."""
+    body = b'{"data": {"id": "e", "count_total": %d}}' % counter
+    assert object_accelerator(Export)(body) is None
 
 
-def test_pagination_is_read_as_orjson_reads_it() -> None:
-    body = b'{"data": [], "pagination": {"page": 1, "total_count": 99999999999999999999999}}'
-
-    decoded = make_page_reader(Batch)(body)
-
-    assert decoded is not None
-    assert decoded["pagination"] == orjson.loads(body)["pagination"]
-    assert isinstance(decoded["pagination"]["total_count"], float)  # refused later, as without
+@pytest.mark.parametrize(
+    "pagination",
+    [b'{"page": 1, "limit": 1, "has_more": false, "total_count": 1e400}', b'{"page": 1e400}'],
+)
+def test_a_number_past_double_in_pagination_goes_the_full_way(pagination: bytes) -> None:
+    assert page_accelerator(Batch)(b'{"data": [], "pagination": ' + pagination + b"}", 1, 1) is None
 
 
-def test_a_body_that_is_not_utf8_goes_the_full_way_even_in_an_ignored_key() -> None:
-    assert make_page_reader(Batch)(b'{"data": [{"id": "a", "\xff": 1}]}') is None
-    assert make_page_reader(Batch)(b'{"data": [], "x": "\xed\xa0\x80"}') is None  # a surrogate
+def test_a_body_that_is_not_utf8_goes_the_full_way() -> None:
+    assert page_accelerator(Batch)(b'{"data": [{"id": "a\xff"}], "pagination": null}', 1, 1) is None
+    assert object_accelerator(Batch)(b'{"data": {"id": "a", "reason": "\xed\xa0\x80"}}') is None
 
 
 def test_text_beyond_ascii_is_read() -> None:
-    body = '{"data": [{"id": "a", "reason": "déjà vu ✓"}]}'.encode()
+    body = '{"data": {"id": "a", "reason": "déjà vu ✓"}}'.encode()
 
-    decoded = make_page_reader(Batch)(body)
+    decoded = object_accelerator(Batch)(body)
 
     assert decoded is not None
-    assert decoded["data"][0].reason == "déjà vu ✓"
-
-
-def test_nesting_past_the_recursion_limit_goes_the_full_way_or_is_read_alike() -> None:
-    """Before 3.12 msgspec stops at the recursion limit and the reader defers (None) to
-    the full decoder; from 3.12 msgspec reads on, and the page is the full decoder's
-    (orjson reads up to 1,024 levels, and ``x`` is ignored)."""
-    depth = 1_000
-    body = b'{"data": [], "x": ' + b"[" * depth + b"]" * depth + b"}"
-
-    expected = None if sys.version_info < (3, 12) else {"data": []}
-    assert make_page_reader(Batch)(body) == expected
-
-
-def test_the_fast_path_stays_up_to_its_recursion_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    read = make_page_reader(Batch)
-    monkeypatch.setattr(_fastbody, "_MAX_RECURSION_LIMIT", sys.getrecursionlimit())
-
-    assert read(b'{"data": []}') == {"data": []}
-
-
-def test_no_fast_path_once_the_recursion_limit_is_raised_past_the_c_stack(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    read = make_page_reader(Batch)
-    monkeypatch.setattr(_fastbody, "_MAX_RECURSION_LIMIT", 50)  # below this run's limit
-
-    assert read(b'{"data": []}') is None
+    assert decoded.reason == "déjà vu ✓"

@@ -21,7 +21,7 @@ from packagex_async import (
     ExportStatus,
     Pagination,
 )
-from packagex_async._converter import converter
+from packagex_async._codec._converter import converter
 
 from ..builders import batch_json, export_json
 

@@ -12,8 +12,8 @@ import re
 import attrs
 import pytest
 
-from packagex_async import _rules
-from packagex_async._converter import converter
+from packagex_async._codec import _rules
+from packagex_async._codec._converter import converter
 from packagex_async.models import Pagination
 
 

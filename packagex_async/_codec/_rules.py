@@ -1,11 +1,13 @@
 """The decoding rulebook: how a JSON value becomes a model attribute, stated once.
 
-Both decoders consume these rules: the cattrs hooks registered by ``_converter`` (on
-either backend) and the functions ``_fastgen`` generates. Generated code may inline
-the common case of a rule (an integer timestamp, a known enum string, a ``null``
-read as a constant default), but every other value goes to the function here, so a
-rule is changed in one place. ``tests/property/test_decoders_agree.py`` holds both
-backends to the same results.
+Everything that decodes consumes these rules: the cattrs hooks registered by
+``_converter``, the structure functions ``_fastgen`` generates (registered in that
+converter), the msgspec accelerator ``_fastbody`` derives from ``field_rules``, and
+the plain-cattrs reference in the tests. Generated code may inline the common case
+of a rule (an integer timestamp, a known enum string, a ``null`` read as a constant
+default), but every other value goes to the function here, so a rule is changed in
+one place. ``tests/property/test_one_result.py`` holds every decoder to the same
+results.
 
 The rules, in the tolerant shape the API docs ask for:
 
@@ -20,6 +22,14 @@ The rules, in the tolerant shape the API docs ask for:
 - open enums (``Status | str``): a known value is the member, an unknown string
   stays a string, any other value is turned into one with ``str()``;
 - booleans: real booleans, the strings ``"true"`` / ``"false"``, or 0 / 1.
+
+A field's type is one the rules know (``field_kind``): ``str``, ``int``, ``float``,
+``bool``, ``datetime``, an open enum, another attrs model, a free-form JSON object
+(``dict[str, Any]``, kept as orjson reads it: an import's ``column_mapping``), or a
+``list`` of one of these, each optionally ``| None``. Anything else, and any attrs feature the codec
+cannot honour (``init=False``, a default that takes ``self``), is a ``TypeError``
+when the codec is imported, with the reason: a model is never decoded by a rule
+nobody wrote.
 """
 
 from __future__ import annotations
@@ -34,11 +44,15 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "ENVELOPE_KEYS",
+    "IGNORED_KEYS",
     "MILLISECONDS_THRESHOLD",
     "FieldRule",
     "boolean",
     "field_hook",
+    "field_kind",
     "field_rules",
+    "json_dict",
     "json_object",
     "open_enum",
     "open_enum_members",
@@ -48,6 +62,15 @@ __all__ = [
 ]
 
 Hook = Callable[[Any, Any], Any]
+
+ENVELOPE_KEYS = ("message", "status", "errors", "code", "endpoint")
+"""The envelope's documented keys besides ``data`` and ``pagination``; not decoded."""
+
+IGNORED_KEYS = ("object",)
+"""Documented keys of an API object that the models do not keep (``"object": "batch"``).
+
+Any other key is ignored as well (the API may add fields); the accelerator reads only
+bodies made of documented keys and leaves the others to the full decoder."""
 
 MILLISECONDS_THRESHOLD = 100_000_000_000
 """Epoch values at or above this are milliseconds (as seconds they'd be past year 5000)."""
@@ -156,6 +179,11 @@ def json_object(value: Any) -> Mapping[str, Any]:
     raise TypeError(f"expected an object, got {kind}")
 
 
+def json_dict(value: Any, _: Any = None) -> dict[str, Any]:
+    """A free-form JSON object (``dict[str, Any]``), as it was read; else a ``TypeError``."""
+    return dict(json_object(value))
+
+
 def without_none(tp: Any) -> Any:
     """``X`` for ``X | None``; the type itself otherwise.
 
@@ -185,20 +213,29 @@ class FieldRule:
 
 
 def field_rules(cls: type[Any]) -> tuple[FieldRule, ...]:
-    """The rule of each field of the attrs class ``cls``, in order."""
+    """The rule of each field of the attrs class ``cls``, in order.
+
+    A field the codec cannot read is a ``TypeError`` saying which and why.
+    """
     attrs.resolve_types(cls)  # the models use postponed (string) annotations
-    return tuple(_field_rule(field) for field in attrs.fields(cls))
+    return tuple(_field_rule(cls, field) for field in attrs.fields(cls))
 
 
-def _field_rule(field: attrs.Attribute) -> FieldRule:  # type: ignore[type-arg]
+def _field_rule(cls: type[Any], field: attrs.Attribute) -> FieldRule:  # type: ignore[type-arg]
     """One field's rule: key from the ``json`` metadata, default from attrs."""
+    where = f"{cls.__qualname__}.{field.name}"
+    if not field.init:
+        raise TypeError(
+            f"{where}: init=False cannot be decoded (the codec sets fields by __init__)"
+        )
     default: Any = field.default
     factory: Callable[[], Any] | None = None
     if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
         if default.takes_self:
-            raise TypeError(f"field {field.name!r}: a default taking self is not supported")
+            raise TypeError(f"{where}: a default taking self is not supported")
         default, factory = None, default.factory
     inner = without_none(field.type)
+    field_kind(inner, where)
     required = field.default is attrs.NOTHING
     return FieldRule(
         name=field.name,
@@ -209,6 +246,46 @@ def _field_rule(field: attrs.Attribute) -> FieldRule:  # type: ignore[type-arg]
         default=default,
         factory=factory,
     )
+
+
+_SCALARS = {str: "str", int: "int", float: "float", bool: "bool", datetime: "datetime"}
+
+
+def field_kind(tp: Any, where: str = "a field") -> str:
+    """Which rule reads a non-null ``tp``: a scalar's name, ``enum``, ``model``,
+    ``object`` (``dict[str, Any]``) or ``list``.
+
+    Any other type is a ``TypeError`` naming ``where`` and what is allowed, raised
+    when the codec is built: a closed enum would fail every listing on a status the
+    API adds, and a type without a rule would be decoded by whatever cattrs does.
+    """
+    if tp in _SCALARS:
+        return _SCALARS[tp]
+    if open_enum_members(tp) is not None:
+        return "enum"
+    if isinstance(tp, type) and attrs.has(tp):
+        return "model"
+    if tp == dict[str, Any]:
+        return "object"
+    if typing.get_origin(tp) is list and len(args := typing.get_args(tp)) == 1:
+        if field_kind(without_none(args[0]), where) != "list" and not _optional(args[0]):
+            return "list"
+        raise TypeError(f"{where}: a list holds items of one non-null kind, not {args[0]!r}")
+    why = (
+        "an enum must be open (Enum | str) "
+        if isinstance(tp, type) and issubclass(tp, enum.Enum)
+        else ""
+    )
+    raise TypeError(
+        f"{where}: the codec has no rule for {tp!r}; {why}a field is str, int, float, bool, "
+        "datetime, an Enum | str, an attrs model, dict[str, Any] or a list of one of these, "
+        "optionally "
+        "| None (add a rule in packagex_async/_codec/_rules.py)"
+    )
+
+
+def _optional(tp: Any) -> bool:
+    return without_none(tp) is not tp
 
 
 def field_hook(rule: FieldRule, hook_for: Callable[[Any], Hook]) -> Hook:

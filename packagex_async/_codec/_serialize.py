@@ -8,16 +8,18 @@ batch, six times faster).
 
 The converter is configured for it in ``_converter.make_converter``: enum members
 become their plain ``str`` (cattrs would pass a ``str``-subclass member through).
+Integers of any size stay ``int``.
 
 Datetimes stay aware ``datetime`` objects: orjson, FastAPI and aiohttp's
 ``json_response(dumps=...)`` with orjson serialize them as ISO 8601; the standard
 library's ``json.dumps`` needs ``default=str`` for them.
 
-``to_json`` is the step after, for handlers that answer with bytes. When msgspec is
-the decoder (the ``fast`` extra), it encodes the attrs model itself in C (about 1 us
-per batch); otherwise orjson encodes ``to_dict``'s output (about 3.7 us). Both give
-the same bytes, keys sorted by name: msgspec's order for slotted attrs classes,
-which orjson is told to follow (``tests/property/test_to_json.py``).
+``to_json`` is the step after, for handlers that answer with bytes: msgspec (a
+dependency) encodes the attrs model itself in C (about 1 us per batch), keys sorted
+by name (its order for slotted attrs classes), integers of any size included (a
+counter of 2**64 that the SDK decoded encodes; orjson stops at 64 bits). The bytes
+are those of ``orjson.dumps(to_dict(value), option=OPT_SORT_KEYS | OPT_UTC_Z)``
+wherever orjson can encode them (``tests/property/test_to_json.py``).
 """
 
 from __future__ import annotations
@@ -26,11 +28,11 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-import orjson
+import msgspec
 
-from ._converter import DECODER, converter
-from ._params import wrong_type
-from .models import Model
+from .._params import wrong_type
+from ..models import Model
+from ._converter import converter
 
 __all__ = ["to_dict", "to_json"]
 
@@ -59,28 +61,15 @@ def to_json(value: Model) -> bytes:
     """A model as UTF-8 JSON: ``to_dict(value)`` encoded, keys sorted by name.
 
     Datetimes are RFC 3339 in UTC with a ``Z`` (``"2023-11-14T22:13:27Z"``), enum
-    members their plain value. With the ``fast`` extra, msgspec encodes the model in
-    C; without it, orjson encodes ``to_dict(value)``; the bytes are the same. A value
-    JSON cannot hold, stored in a model by hand, is a ``TypeError``.
+    members their plain value, integers of any size exact. msgspec encodes the model
+    in C. A value JSON cannot hold, stored in a model by hand, is a ``TypeError``.
     """
     _check_model("to_json", value)
-    if _ENCODE is not None:
-        encoded: bytes = _ENCODE(value)
-        return encoded
-    return orjson.dumps(converter.unstructure(value), option=_ORJSON_OPTIONS)
+    return _ENCODE(value)
 
 
-def _msgspec_encoder() -> Callable[[Any], bytes] | None:
-    """msgspec's encoder when msgspec is the decoder (the ``fast`` extra), else None."""
-    if DECODER != "msgspec":
-        return None
-    import msgspec
-
-    return msgspec.json.Encoder(order="sorted").encode  # nested dicts too, as orjson
-
-
-_ENCODE = _msgspec_encoder()
-_ORJSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z
+_ENCODE: Callable[[Any], bytes] = msgspec.json.Encoder(order="sorted").encode
+"""Keys sorted, nested dicts' too (an import's ``column_mapping``), as orjson sorts them."""
 
 
 def _check_model(function: str, value: object) -> None:

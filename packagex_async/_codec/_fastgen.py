@@ -11,8 +11,10 @@ rule of its own: what a field's key, default and requirement are comes from
 ``_rules.field_rules``.
 
 It is registered *in* the cattrs converter (``_converter``), so nested and list
-types still dispatch through cattrs. ``PACKAGEX_ASYNC_DECODER=cattrs`` replaces it
-with cattrs' own generated functions, built from the same rules.
+types still dispatch through cattrs. The tests' plain-cattrs reference builds
+cattrs' own generated functions from the same rules, and holds these to them.
+Fields are passed positionally, in order; a ``kw_only`` one by its ``__init__``
+name (its attrs ``alias``).
 
 The source of each generated function is registered in ``linecache`` under its own
 file name (``<packagex_async generated structure packagex_async.models.Batch>``),
@@ -57,10 +59,13 @@ def structure(o, _=None):
 
 def make_structure_fn(cls: type[Any], hook_for: Callable[[Any], Hook]) -> Hook:
     """A function ``(mapping, type) -> cls`` for the attrs class ``cls``."""
-    if any(not f.init or f.kw_only for f in attrs.fields(cls)):
-        raise TypeError(f"{cls.__qualname__}: fields are passed positionally, in order")
     names: dict[str, Any] = {"__cl": cls, "__object": json_object}
-    args = [_field_expr(i, rule, names, hook_for) for i, rule in enumerate(field_rules(cls))]
+    rules = field_rules(cls)  # a field the codec cannot read is refused here, with why
+    exprs = [_field_expr(i, rule, names, hook_for) for i, rule in enumerate(rules)]
+    fields = attrs.fields(cls)
+    # A call's positional arguments first, then the ``kw_only`` fields by name.
+    args = [e for f, e in zip(fields, exprs, strict=True) if not f.kw_only]
+    args += [f"{f.alias}={e}" for f, e in zip(fields, exprs, strict=True) if f.kw_only]
     source = _TEMPLATE.format(args=",\n        ".join(args))
     exec(compile(source, register_source(cls, source), "exec"), names)
     structure: Hook = names["structure"]
