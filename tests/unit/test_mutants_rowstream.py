@@ -264,3 +264,12 @@ async def test_csv_rows_come_out_as_their_chunk_arrives_not_at_the_end() -> None
 async def test_csv_cut_short_is_an_error(parts: tuple[bytes, ...], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         _ = [row async for row in csv_rows(pieces(*parts))]
+
+
+async def test_csv_with_bare_cr_line_ends_reads_as_the_csv_module_reads_it() -> None:
+    """Old Mac line ends: a bare CR ends a record, as ``newline=""`` reads it."""
+    data = b"id,n\r1,a\r2,b\r"
+
+    rows = [row async for row in csv_rows(pieces(data[:7], data[7:]))]
+
+    assert rows == [{"id": "1", "n": "a"}, {"id": "2", "n": "b"}]
