@@ -46,11 +46,11 @@ if TYPE_CHECKING:
         ResponseTooLargeError,
         WaitTimeoutError,
     )
+    from ._http._redis_pacing import RedisPacing
     from ._jobs._creates import CsvFieldOptions, ExportOptions, between, since, until
     from ._jobs._files import Download, Files
     from ._listing._many import RetrieveResult
     from ._listing._pagination import AsyncPaginator
-    from ._redis_pacing import RedisPacing
 
 __all__ = [
     "APIConnectionError",
@@ -124,7 +124,7 @@ if not TYPE_CHECKING:
             "Files": "._jobs._files",
             "RetrieveResult": "._listing._many",
             "AsyncPaginator": "._listing._pagination",
-            "RedisPacing": "._redis_pacing",
+            "RedisPacing": "._http._redis_pacing",
             "to_dict": "._codec",
             "to_json": "._codec",
         },

@@ -20,11 +20,11 @@ import aiohttp
 
 from . import _codec  # noqa: F401  # the codec loads with the client: a model it cannot read fails here
 from ._http import Api, Pacer, Pipeline, Redactor, RetryPolicy
+from ._http._network import Network
+from ._http._redis_pacing import RedisPacing
+from ._http._session import SharedSession
 from ._jobs._files import Files
-from ._network import Network
 from ._params import check_flag, wrong_type, wrong_value
-from ._redis_pacing import RedisPacing
-from ._session import SharedSession
 from ._settings import (
     API_KEY_ENV_VAR,
     BASE_URL_ENV_VAR,

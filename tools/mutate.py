@@ -57,7 +57,7 @@ MODULES = (
     "packagex_async/_http/_failures.py",
     "packagex_async/_http/_redact.py",
     "packagex_async/_http/_request.py",
-    "packagex_async/_session.py",
+    "packagex_async/_http/_session.py",
     "packagex_async/_listing/_consistency.py",
     "packagex_async/_listing/_walk.py",
     "packagex_async/_params.py",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .._http import Redactor
-from .._redis_pacing import shown_url as shown
+from .._http._redis_pacing import shown_url as shown
 from ._config import Setting, resolve
 from ._exits import OK
 from ._streams import Streams

@@ -19,7 +19,7 @@ from ._exits import AUTH, USAGE, CLIError
 
 if TYPE_CHECKING:
     from .._client import PackageX
-    from .._redis_pacing import RedisPacing
+    from .._http._redis_pacing import RedisPacing
 
 __all__ = ["connect"]
 
@@ -63,7 +63,7 @@ def _pacing(redis: dict[str, Setting]) -> RedisPacing | None:
     """``RedisPacing`` from ``--redis-url`` / ``redis_url`` (and the namespace), if given."""
     if "redis_url" not in redis:
         return None
-    from .._redis_pacing import RedisPacing
+    from .._http._redis_pacing import RedisPacing
 
     namespace = redis["redis_namespace"].value if "redis_namespace" in redis else "packagex"
     try:

@@ -1,7 +1,11 @@
 """The one request pipeline, for the API and storage hosts alike (see ``_pipeline``).
 
 Bytes in, bytes out: a resource hands the pipeline a parser from the codec
-(``_parse``), and the pipeline knows no model. Its names are imported on first use
+(``_parse``), and the pipeline knows no model. Around it: the sessions it sends on
+(``_session``), where they go (``_network``: proxies, TLS), when a request may start
+(``_pacing``, and ``_redis_pacing`` shared by many processes), what it retries
+(``_retry``, ``_failures``), what text may leave (``_redact``) and how storage bodies
+are inflated and checked (``_inflate``). Its names are imported on first use
 (``_lazy``): the command line's help and completion need ``where`` and the
 redaction helpers, not aiohttp.
 """

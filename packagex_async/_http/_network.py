@@ -35,8 +35,8 @@ import urllib.request
 
 import yarl
 
-from ._http import where
-from ._params import wrong_type, wrong_value
+from .._params import wrong_type, wrong_value
+from ._redact import where
 
 __all__ = ["Network", "check_proxy", "check_ssl"]
 

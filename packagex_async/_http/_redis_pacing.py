@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, Any
 
 import yarl
 
-from ._http import Pacer, Redactor
-from ._http._clock import clock
-from ._http._redact import MASK
-from ._http._retry import testing_enabled
-from ._params import check_seconds, check_text, wrong_value
+from .._params import check_seconds, check_text, wrong_value
+from ._clock import clock
+from ._pacing import Pacer
+from ._redact import MASK, Redactor
+from ._retry import testing_enabled
 
 if TYPE_CHECKING:  # pragma: no cover
     import redis.asyncio

@@ -21,8 +21,8 @@ from ssl import SSLContext
 
 import aiohttp
 
+from .._params import wrong_type
 from ._network import Network
-from ._params import wrong_type
 
 __all__ = ["SharedSession"]
 

@@ -32,7 +32,7 @@ from packagex_async import (
     PackageXValueError,
     Page,
 )
-from packagex_async._network import Network
+from packagex_async._http._network import Network
 from packagex_async.testing import FakePackageX
 
 from ..proxying import ForwardProxy, TLSFront, self_signed
