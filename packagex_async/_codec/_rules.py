@@ -272,7 +272,7 @@ def field_kind(tp: Any, where: str = "a field") -> str:
             return "list"
         raise TypeError(f"{where}: a list holds items of one non-null kind, not {args[0]!r}")
     why = (
-        "an enum must be open (Enum | str) "
+        "an enum must be open (Enum | str); "
         if isinstance(tp, type) and issubclass(tp, enum.Enum)
         else ""
     )
