@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import types
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -273,3 +274,69 @@ async def test_csv_with_bare_cr_line_ends_reads_as_the_csv_module_reads_it() -> 
     rows = [row async for row in csv_rows(pieces(data[:7], data[7:]))]
 
     assert rows == [{"id": "1", "n": "a"}, {"id": "2", "n": "b"}]
+
+
+@pytest.mark.parametrize(
+    ("chunks", "decoded"),
+    [
+        ((b"[{}, {}]",), [b"[{}, {}]"]),
+        ((b'[{"a":[{}]}]',), [b'[{"a":[{}]}]']),
+        ((b'[{"a":[{},{}]', b"}]"), [b'[{"a":[{},{}]}]']),
+        ((b'[{"a":1},{"a":[{}]}', b"]"), [b'[{"a":1}]', b'[{"a":[{}]}]']),
+    ],
+    ids=["empty_objects", "ends_in_a_list_of_objects", "list_of_objects_across_chunks",
+         "a_nested_end_waiting"],
+)  # fmt: skip
+def test_objects_ending_in_nested_objects_still_go_in_one_call(
+    loads_calls: list[bytes], chunks: tuple[bytes, ...], decoded: list[bytes]
+) -> None:
+    """A ``}`` just before a ``}`` or ``]`` (``{}``, ``[{...}]``) is counted once, so
+    the whole objects of each chunk are still one decode, not one each."""
+    splitter = _JSONArraySplitter()
+    rows: list[Any] = []
+    for chunk in chunks:
+        rows += splitter.feed(chunk)
+    splitter.finish()
+
+    assert rows == orjson.loads(b"".join(chunks))
+    assert loads_calls == decoded
+
+
+def test_blanks_before_the_array_are_not_counted_as_rescanned(loads_calls: list[bytes]) -> None:
+    """The 64 KiB rescan limit is about the element waiting, not where the array starts."""
+    splitter = _JSONArraySplitter()
+
+    rows = splitter.feed(b" " * 40_000 + b'[{"a": 1}, {"b": 2}, {"c"')
+
+    assert rows == [{"a": 1}, {"b": 2}]
+    assert loads_calls == [b'[{"a": 1}, {"b": 2}]']
+
+
+@pytest.mark.parametrize(
+    ("text", "second_decodes"),
+    [
+        (b"[123456789012345678, -123456789012345678]", 0),
+        (b'[{"n": 999999999999999999}]', 0),
+        (b"[1234567890123456789]", 1),
+        (b'[{"n": 1234567890123456789}]', 1),
+    ],
+    ids=["18_digits_alone", "18_digits_in_an_object", "19_digits_alone", "19_digits_in_an_object"],
+)
+async def test_only_19_digits_or_more_cost_a_second_decode(
+    monkeypatch: pytest.MonkeyPatch, text: bytes, second_decodes: int
+) -> None:
+    """Up to 18 digits an integer fits 64 bits and orjson's value stands; the standard
+    library decodes again only where one of 19 digits or more may be."""
+    calls: list[bytes] = []
+    real = _rowstream.json.loads
+
+    def counting(text: bytes) -> Any:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(_rowstream, "json", types.SimpleNamespace(loads=counting))
+
+    rows = [row async for row in json_rows(pieces(text))]
+
+    assert rows == real(text)
+    assert len(calls) == second_decodes
