@@ -7,8 +7,9 @@ first chunk and hold only about one chunk at a time.
   decoded a run at a time: the longest prefix of whole objects in the buffer goes to
   one ``orjson.loads`` call, found with C-speed counting and proved by the parse.
   Anything else (scalars, a run the parse refuses, the last element) goes through
-  ``_JSONArraySplitter``'s exact scan, which visits the structural characters
-  (quotes, backslashes, brackets) with a regex and decodes each element alone.
+  ``_JSONArraySplitter``'s exact scan, which finds brackets, braces, commas and
+  quotes with a regex, skips each string whole (its closing quote found with
+  ``bytes.index``) and decodes each element alone.
 - CSV: text is decoded incrementally and cut after its last whole line; the
   ``csv`` module reads each chunk's lines in one go and itself says where a record
   ends (a quoted field may span lines), into dicts keyed by the header row.
@@ -16,20 +17,24 @@ first chunk and hold only about one chunk at a time.
 
 from __future__ import annotations
 
-import codecs
 import csv
+import enum
 import io
 import itertools
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
+from encodings.utf_8_sig import IncrementalDecoder
 from typing import Any
 
 import orjson
 
 __all__ = ["csv_rows", "json_rows"]
 
-_STRUCTURAL = re.compile(rb'["\\\[\]{},]')
+_STRUCTURAL = re.compile(rb'["\[\]{},]')
+_OPENERS = b"[{"
+_QUOTE, _BACKSLASH, _COMMA = ord('"'), ord("\\"), ord(",")
+_OPEN, _END = ord("["), ord("]")  # the array's own brackets
 _FAST_FAILURES = 3
 """Runs refused by the parse before the fast path is given up for a file."""
 _RESCAN_LIMIT = 64 * 1024
@@ -37,11 +42,13 @@ _RESCAN_LIMIT = 64 * 1024
 _BLANKS = b" \t\r\n"
 """JSON's white space; ``bytes.strip()`` would take ``\\v`` and ``\\f`` too."""
 _DIGITS_TO_ZERO = bytes.maketrans(b"0123456789[,", b"0000000000::")
+_NOT_DIGITS = b" \t\r\n-"
+"""Dropped before looking for long integers: blanks, and the sign before a number."""
 _LONG_NUMBER = b":" + b"0" * 19
-"""After ``_DIGITS_TO_ZERO`` (blanks and ``-`` dropped): 19 digits where a value starts."""
+"""After ``_DIGITS_TO_ZERO`` (``_NOT_DIGITS`` dropped): 19 digits where a value starts."""
 
 
-def _loads(text: bytes) -> Any:
+def _loads(text: bytes | bytearray) -> Any:
     """``text`` decoded; integers of any size kept exact.
 
     orjson decodes (and so checks) first. Where an integer of 19 or more digits may
@@ -59,74 +66,92 @@ def _loads(text: bytes) -> Any:
     raise ValueError(problem)
 
 
-def _may_hold_a_long_integer(text: bytes) -> bool:
+def _may_hold_a_long_integer(text: bytes | bytearray) -> bool:
     """Whether a number of 19 or more digits may start a value in ``text`` (at its start,
     or after ``[``, ``:`` or ``,``); a string that looks so only costs a second decode.
 
     Past 64 bits orjson makes an integer a float. A translation and a search run in C,
     about a sixth of the decode's time; a regex took three times the decode's.
     """
-    squeezed = text.translate(_DIGITS_TO_ZERO, b" \t\r\n-")
+    squeezed = text.translate(_DIGITS_TO_ZERO, _NOT_DIGITS)
     return squeezed.startswith(_LONG_NUMBER[1:]) or _LONG_NUMBER in squeezed
 
 
+class _Phase(enum.Enum):
+    BEFORE = "before the array's ["
+    FIRST = "before its first element"  # only `[]` may hold an empty element
+    MORE = "after an element"
+    CLOSED = "after its ]"
+
+
 class _JSONArraySplitter:
-    """Cuts the bytes of a JSON array into the bytes of its top-level elements."""
+    """Cuts the bytes of a JSON array into its top-level elements, decoded.
+
+    The buffer always starts at the current element: what came before it is handed
+    out and dropped at the end of every ``feed``. So a scan can always start again
+    from 0 with nothing open, which the fast path does with every chunk.
+    """
 
     def __init__(self) -> None:
         self._buffer = bytearray()
-        self._scanned = 0  # bytes of the buffer already visited
-        self._start = -1  # where the current element begins (-1: before the array)
-        self._depth = 0
-        self._in_string = False
-        self._escaped_at = -1  # position of the character a backslash escapes
-        self._empty = True  # no element yet: only `[]` may close an empty element
+        self._phase = _Phase.BEFORE
         self._fast_failures = 0
-        self.closed = False
+        self._start = 0  # where the element being scanned begins
+        self._restart_scan()
+
+    def _restart_scan(self) -> None:
+        self._scanned = 0  # bytes of the buffer already visited
+        self._depth = 0
+        self._open_quote: int | None = None  # where the string being scanned began
 
     def feed(self, chunk: bytes) -> list[Any]:
         """Add bytes; return every element completed by them, decoded."""
+        waiting = len(self._buffer)  # bytes of the current element from earlier chunks
         self._buffer += chunk
-        if self._start < 0:
+        if self._phase is _Phase.BEFORE:
             self._find_array()
-        values = self._fast_run() if self._may_run_fast() else []
-        elements: list[bytes] = []
-        for match in _STRUCTURAL.finditer(self._buffer, self._scanned):
-            self._visit(match.group(), match.start(), elements)
-        self._scanned = len(self._buffer)
+        values = self._fast_run() if self._may_run_fast(waiting) else []
+        elements: list[bytearray] = []
+        self._scan(elements)
         self._compact()
-        values.extend(_loads(element) for element in elements)
+        self._refuse_after_the_end()
+        values.extend(map(_loads, elements))
         return values
 
+    def finish(self) -> None:
+        """Raise unless the array was closed (what followed it was checked by ``feed``)."""
+        if self._phase is not _Phase.CLOSED:
+            raise ValueError("the JSON array ended early (the file was cut short)")
+
     def _find_array(self) -> None:
-        """Start after the ``[`` that opens the file; anything but blanks before it is refused.
+        """Drop the blanks and the ``[`` that open the file; anything else before it is refused.
 
         Only JSON's own blanks: a whole-file parse refuses the rest (a BOM, ``\\f``).
         """
-        text = self._buffer.lstrip(_BLANKS)
-        if not text:
+        blanks = len(self._buffer) - len(self._buffer.lstrip(_BLANKS))
+        if blanks == len(self._buffer):
             self._buffer.clear()
-            return
-        if text[0] != ord("["):
+        elif self._buffer[blanks] == _OPEN:
+            del self._buffer[: blanks + 1]
+            self._phase = _Phase.FIRST
+        else:
             raise ValueError("the file is not a JSON array")
-        self._start = self._scanned = len(self._buffer) - len(text) + 1
 
-    def _may_run_fast(self) -> bool:
+    def _may_run_fast(self, waiting: int) -> bool:
         """Whether to try a run: inside the array, and at most a little rescanned.
 
-        The current element always starts at ``_start`` with nothing open, so the
-        scan can restart there; a huge element is left to the exact scan instead of
-        being rescanned with every chunk.
+        A huge element is left to the exact scan instead of being rescanned with
+        every chunk.
         """
-        if self._start < 0 or self.closed or self._fast_failures >= _FAST_FAILURES:
+        if self._phase is _Phase.CLOSED or self._fast_failures >= _FAST_FAILURES:
             return False
-        if self._scanned - self._start > _RESCAN_LIMIT:
+        if waiting > _RESCAN_LIMIT:
             return False
-        self._scanned, self._depth, self._in_string, self._escaped_at = self._start, 0, False, -1
+        self._restart_scan()
         return True
 
     def _fast_run(self) -> list[Any]:
-        """Every whole object from ``_start`` on, decoded by one ``orjson`` call.
+        """Every whole object at the start of the buffer, decoded by one ``orjson`` call.
 
         A cut is proposed where brace and bracket counts balance after a ``},`` or
         ``}]``, and proved by the parse itself: a prefix of the array that parses
@@ -134,87 +159,130 @@ class _JSONArraySplitter:
         value cannot parse). A string holding braces can only mislead the counts
         into no cut or a refused one; then the exact scan does the work.
         """
-        cut = _balanced_cut(self._buffer, self._start)
-        if cut < 0:
+        cut = _balanced_cut(self._buffer)
+        if not cut:
             return []
         try:
-            values: list[Any] = _loads(b"[" + self._buffer[self._start : cut] + b"]")
+            values: list[Any] = _loads(b"[" + self._buffer[:cut] + b"]")
         except orjson.JSONDecodeError:
             self._fast_failures += 1
             return []
-        self._empty = False
-        self.closed = self._buffer[cut] == ord("]")
+        self._phase = _Phase.CLOSED if self._buffer[cut] == _END else _Phase.MORE
         self._start = self._scanned = cut + 1
         return values
 
-    def _visit(self, char: bytes, at: int, elements: list[bytes]) -> None:
-        if self.closed:
-            raise ValueError("the file holds more than one JSON array")
-        if self._in_string:
-            self._string_char(char, at)
-        elif char == b'"':
-            self._in_string = True
-        elif char in b"[{":
+    def _scan(self, elements: list[bytearray]) -> None:
+        """Visit the structure from ``_scanned`` up to the array's end or the buffer's.
+
+        A string is skipped whole (its end found with ``bytes.index``); a string
+        still open at the buffer's end is finished with the next chunk.
+        """
+        buffer = self._buffer
+        position = self._scanned
+        while self._phase is not _Phase.CLOSED:
+            if self._open_quote is not None:
+                try:
+                    position = _closing_quote(buffer, position) + 1
+                except ValueError:  # the string goes on in a later chunk
+                    break
+                self._open_quote = None
+            match = _STRUCTURAL.search(buffer, position)
+            if match is None:
+                break
+            at = match.start()
+            position = at + 1
+            if buffer[at] == _QUOTE:
+                self._open_quote = at
+            else:
+                self._structure(buffer[at], at, elements)
+        self._scanned = len(buffer)
+
+    def _structure(self, char: int, at: int, elements: list[bytearray]) -> None:
+        """A bracket, brace or comma outside strings.
+
+        A ``}`` that closes nothing stays in its element, for the decode to refuse.
+        """
+        if char in _OPENERS:
             self._depth += 1
-        elif char in b"]}" or char == b",":
-            self._close_or_split(char, at, elements)
-
-    def _string_char(self, char: bytes, at: int) -> None:
-        if at == self._escaped_at:
-            return
-        if char == b"\\":
-            self._escaped_at = at + 1
-        elif char == b'"':
-            self._in_string = False
-
-    def _close_or_split(self, char: bytes, at: int, elements: list[bytes]) -> None:
-        if self._depth > 0:
-            if char != b",":
+        elif self._depth:
+            if char != _COMMA:
                 self._depth -= 1
-            return
-        element = bytes(self._buffer[self._start : at]).strip(_BLANKS)
+        elif char in (_COMMA, _END):
+            self._split(at, char, elements)
+
+    def _split(self, at: int, char: int, elements: list[bytearray]) -> None:
+        """End the element before ``at``, a top-level ``,`` or the array's ``]``."""
+        element = self._buffer[self._start : at].strip(_BLANKS)
         if element:
             elements.append(element)
-            self._empty = False
-        elif char == b"," or not self._empty:  # `[1,,2]` or `[1,]`: only `[]` may be empty
+            self._phase = _Phase.MORE
+        elif char == _COMMA or self._phase is _Phase.MORE:  # `[,1]`, `[1,,2]`, `[1,]`
             raise ValueError("the JSON array has an empty element")
         self._start = at + 1
-        if char == b"]":
-            self.closed = True
-
-    def finish(self) -> None:
-        """Raise unless the array was closed and nothing but blanks followed it."""
-        if not self.closed:
-            raise ValueError("the JSON array ended early (the file was cut short)")
-        if bytes(self._buffer[self._start :]).strip(_BLANKS):
-            raise ValueError("the file holds more than one JSON array")
+        if char == _END:
+            self._phase = _Phase.CLOSED
 
     def _compact(self) -> None:
         """Drop the bytes of elements already handed out."""
-        if self._start > 0:
-            del self._buffer[: self._start]
-            self._scanned -= self._start
-            self._escaped_at -= self._start
-            self._start = 0
+        del self._buffer[: self._start]
+        self._scanned -= self._start
+        self._start = 0
+
+    def _refuse_after_the_end(self) -> None:
+        """After the array's ``]`` only blanks may come, and they are dropped."""
+        if self._phase is _Phase.CLOSED:
+            if self._buffer.strip(_BLANKS):
+                raise ValueError("the file holds more than one JSON array")
+            self._buffer.clear()
 
 
-def _balanced_cut(buffer: bytearray, start: int) -> int:
-    """The separator after the last ``}`` where ``buffer[start:]`` is balanced, or -1.
+def _closing_quote(buffer: bytearray, position: int) -> int:
+    """Where the string being scanned ends: its next unescaped ``"`` from ``position``.
 
-    Counting with ``bytes.count`` runs in C; each byte is counted about twice.
+    Raises ``ValueError`` when that has not arrived yet.
     """
-    limit = len(buffer)
-    opens = buffer.count(b"{", start, limit) + buffer.count(b"[", start, limit)
-    closes = buffer.count(b"}", start, limit) + buffer.count(b"]", start, limit)
-    while True:
-        end = max(buffer.rfind(b"},", start, limit), buffer.rfind(b"}]", start, limit))
-        if end < 0:
-            return -1
-        opens -= buffer.count(b"{", end + 1, limit) + buffer.count(b"[", end + 1, limit)
-        closes -= buffer.count(b"}", end + 1, limit) + buffer.count(b"]", end + 1, limit)
-        if opens == closes:
-            return end + 1
-        limit = end + 1
+    end = buffer.index(b'"', position)
+    while _escaped(buffer, end):
+        end = buffer.index(b'"', end + 1)
+    return end
+
+
+def _escaped(buffer: bytearray, quote: int) -> bool:
+    """Whether the ``"`` at ``quote`` is escaped: after an odd run of backslashes.
+
+    The run stops at the string's opening quote at the latest, which is in the buffer.
+    """
+    run = 0
+    while buffer[quote - run - 1] == _BACKSLASH:
+        run += 1
+    return run % 2 == 1
+
+
+def _balanced_cut(buffer: bytearray) -> int:
+    """Where the last whole object of ``buffer`` ends: the ``,`` or ``]`` after the last
+    ``}`` at which brackets and braces balance, or 0 if there is none.
+
+    The balance of the whole buffer is counted once; each step back subtracts only
+    the part it passes, so with ``bytes.count`` in C each byte is counted about twice.
+    """
+    tail = None  # the part before it is still to search; None: the buffer's end
+    balance = _balance(buffer)
+    while cut := max(buffer.rfind(b"},", None, tail), buffer.rfind(b"}]", None, tail)) + 1:
+        balance -= _balance(buffer, cut, tail)
+        if not balance:
+            return cut
+        tail = cut
+    return 0
+
+
+def _balance(buffer: bytearray, begin: int = 0, end: int | None = None) -> int:
+    """Opening minus closing brackets and braces in ``buffer[begin:end]``, strings or not."""
+    return (
+        buffer.count(b"{", begin, end)
+        + buffer.count(b"[", begin, end)
+        - buffer.count(b"}", begin, end)
+        - buffer.count(b"]", begin, end)
+    )
 
 
 async def json_rows(chunks: AsyncIterator[bytes]) -> AsyncIterator[Any]:
@@ -235,7 +303,7 @@ async def csv_rows(chunks: AsyncIterator[bytes]) -> AsyncIterator[dict[str, str]
     module refuses. Where a record ends is left to the ``csv`` module itself (see
     ``_CSVRecords``), so a stray quote cannot move a boundary.
     """
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    decoder = IncrementalDecoder()
     records = _CSVRecords()
     partial = ""  # the text after the last newline: a line not yet whole
     async for chunk in chunks:
@@ -256,7 +324,7 @@ class _NeedMore(Exception):
 
 def _run_dry() -> Iterator[str]:
     raise _NeedMore
-    yield ""  # pragma: no cover - makes this a generator
+    yield from ()  # pragma: no cover - makes this a generator
 
 
 class _CSVRecords:
@@ -284,7 +352,8 @@ class _CSVRecords:
                 done = reader.line_num
                 self._add(fields, rows)
         except _NeedMore:
-            self.pending = lines[done:]
+            del lines[:done]  # the lines of whole records
+            self.pending = lines
         except csv.Error as exc:  # not a ValueError: a field over the size limit, say
             problem = f"the CSV file could not be read: {exc}"
         if problem is not None:
@@ -301,4 +370,4 @@ class _CSVRecords:
                     f"a CSV record has {len(fields)} fields where the header (the first line) "
                     f"has {len(header)}"
                 )
-            rows.append(dict(zip(header, fields, strict=True)))
+            rows.append(dict(zip(header, fields)))  # noqa: B905 - the lengths are equal

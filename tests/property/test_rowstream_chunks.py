@@ -124,6 +124,8 @@ json_ish = st.text(st.sampled_from(list('[]{},:"\\ 01-.aetrufnl\t\n\r\x0c\x0b'))
 @example("[1]\x0c", [])
 @example("[\x0b1]", [])
 @example('[{"a": 1}\x0c, {"a": 2}]', [])
+@example("[1}2]", [])
+@example('[{"a": 1}}, 2]', [3])
 async def test_json_rows_refuse_whatever_a_whole_parse_refuses(text: str, cuts: list[int]) -> None:
     data = text.encode()
     try:

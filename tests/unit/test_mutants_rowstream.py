@@ -43,9 +43,9 @@ def cut_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = _rowstream._balanced_cut
 
-    def counting(buffer: bytearray, start: int) -> int:
-        calls.append(len(buffer) - start)
-        return real(buffer, start)
+    def counting(buffer: bytearray) -> int:
+        calls.append(len(buffer))
+        return real(buffer)
 
     monkeypatch.setattr(_rowstream, "_balanced_cut", counting)
     return calls
@@ -109,7 +109,7 @@ def test_a_closed_array_takes_nothing_more_not_even_whole_objects() -> None:
 
 TRICKY = (
     b'["a\\"b", "\\\\", {"k": "v\\\\\\"w", "l": [1, {"m": "]}"}]}, "\\u005d", 2, '
-    b'{"x": "},"}, [[]], "tail"]'
+    b'{"x": "},"}, [[]], "", "\\"", "\\\\\\\\\\"", {"":""},"tail"]'
 )
 
 
@@ -206,32 +206,31 @@ async def test_csv_rows_after_a_bom_and_a_record_across_chunks() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "start", "cut"),
+    ("text", "cut"),
     [
-        (b'{[{"a": [1]}, {"b": 2}, 3', 2, 22),  # opening brackets before start count not
-        (b'}]{"a": [1]}, {"b": 2}, 3', 2, 22),  # nor closing ones
-        (b"},[1, 2", 2, -1),  # nor a `},` before start
-        (b'{"a":1},{"b":2},', 0, 15),  # the last balanced one, not the first
-        (b'{"a":1},{"b":{"c":1},', 0, 7),  # an unbalanced last one: the one before
-        (b'{"a":1},{"b":[{"c":1},', 0, 7),
-        (b'{"a":1}]', 0, 7),  # the end of the array
-        (b'[[{"a":1},', 0, -1),  # never balanced
-        (b"", 0, -1),
-        (b'{"a":[1,2]},', 0, 11),
-        (b'xx{"a":1}, {', 2, 9),
-        (b'{"a":1},{"b":{"c":1},{"d"', 0, 7),  # the steps back count only their own part
-        (b'{"a":{}},{"b":[{"c":[1]}],{"d":[', 0, 8),
-        (b'{"a":[1]}],{"b":{"c":1},{', 0, 23),
-        (b'{"a":1}}],{"x":{"y":[', 0, -1),
+        (b'{"a": [1]}, {"b": 2}, 3', 20),  # objects, then a scalar
+        (b"[1, 2", 0),  # no object
+        (b'{"a":1},{"b":2},', 15),  # the last balanced one, not the first
+        (b'{"a":1},{"b":{"c":1},', 7),  # an unbalanced last one: the one before
+        (b'{"a":1},{"b":[{"c":1},', 7),
+        (b'{"a":1}]', 7),  # the end of the array
+        (b'[[{"a":1},', 0),  # never balanced
+        (b"", 0),
+        (b"},1", 0),  # a `}` that closes nothing
+        (b'{"a":[1,2]},', 11),
+        (b'{"a":1}, {', 7),
+        (b'{"a":1},{"b":{"c":1},{"d"', 7),  # the steps back count only their own part
+        (b'{"a":{}},{"b":[{"c":[1]}],{"d":[', 8),
+        (b'{"a":[1]}],{"b":{"c":1},{', 23),
+        (b'{"a":1}}],{"x":{"y":[', 0),
     ],
-    ids=["opens_before", "closes_before", "separator_before", "last", "step_back",
-         "step_back_list", "array_end", "never", "empty", "nested_list", "partial_after",
+    ids=["objects_then_a_scalar", "no_object", "last", "step_back", "step_back_list",
+         "array_end", "never", "empty", "closes_nothing", "nested_list", "partial_after",
          "steps_count_their_part", "steps_nested", "steps_after_array_end", "steps_never"],
 )  # fmt: skip
-def test_the_balanced_cut_is_after_the_last_balanced_object(
-    text: bytes, start: int, cut: int
-) -> None:
-    assert _rowstream._balanced_cut(bytearray(text), start) == cut
+def test_the_balanced_cut_is_after_the_last_balanced_object(text: bytes, cut: int) -> None:
+    """The buffer starts at an element (the splitter drops what came before); 0: no cut."""
+    assert _rowstream._balanced_cut(bytearray(text)) == cut
 
 
 async def csv_chunks_seen(chunks: list[bytes], seen: list[int], rows: list[Any]) -> Any:
