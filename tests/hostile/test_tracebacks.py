@@ -36,6 +36,8 @@ from packagex_async import (
 from ._secrets import CREDENTIAL, KEY, QUERY, SECRETS, SIGNATURE
 from ._server import HostileServer, Received, envelope, json_response, response, stall
 
+pytestmark = pytest.mark.frame_locals
+
 STORAGE_PATH = "/bucket/batch_1/result.json"
 
 

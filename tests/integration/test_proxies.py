@@ -250,6 +250,7 @@ def _shown(error: BaseException) -> str:
     return "".join(formatted.format())
 
 
+@pytest.mark.frame_locals
 async def test_proxy_credentials_are_never_shown(
     fake: FakePackageX,
     front: TLSFront,
