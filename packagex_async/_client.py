@@ -24,7 +24,7 @@ from ._http._network import Network
 from ._http._redis_pacing import RedisPacing
 from ._http._session import SharedSession
 from ._jobs._files import Files
-from ._params import check_flag, wrong_type, wrong_value
+from ._params import check_flag, keeping_no_secret, wrong_type, wrong_value
 from ._settings import (
     API_KEY_ENV_VAR,
     BASE_URL_ENV_VAR,
@@ -57,7 +57,9 @@ class PackageX(Resources):
     it, ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY`` are honoured unless
     ``trust_env=False`` (``~/.netrc`` is never read). ``ssl`` is the
     ``ssl.SSLContext`` to verify servers with (a corporate CA bundle). Presigned file
-    downloads use the same settings. A borrowed ``session`` is used as is.
+    downloads use the same settings. A borrowed ``session`` is used as is. A bad
+    argument raises ``PackageXTypeError`` / ``PackageXValueError`` whose traceback and
+    chain hold neither the key nor a proxy's credentials.
     ``pacing=RedisPacing(url)`` shares ``rate_limit`` and the 429 pause with every
     client of the same Redis namespace, in any process (see ``RedisPacing``).
 
@@ -67,6 +69,7 @@ class PackageX(Resources):
 
     files: Files
 
+    @keeping_no_secret
     def __init__(
         self,
         api_key: str | None = None,
@@ -175,6 +178,8 @@ class PackageX(Resources):
         super().__setattr__(name, value)
 
     def __repr__(self) -> str:
+        if "_shared" not in self.__dict__:  # the constructor raised; trackers still ask
+            return "<PackageX not constructed>"
         state = "closed" if self.closed else "open"
         return f"<PackageX base_url={self.base_url!r} {state}>"
 

@@ -11,14 +11,15 @@ and list everything). Each check returns the exact value to use or send.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, ParamSpec
 from urllib.parse import quote
 
-from ._errors import PackageXTypeError, PackageXValueError
+from ._errors import PackageXError, PackageXTypeError, PackageXValueError
 
 __all__ = [
     "QueryValue",
@@ -35,6 +36,7 @@ __all__ = [
     "enum_values",
     "id_list",
     "id_segment",
+    "keeping_no_secret",
     "wrong_type",
     "wrong_value",
 ]
@@ -42,6 +44,37 @@ __all__ = [
 
 QueryValue = str | int | float | bool
 """What ``extra_query`` takes: sent as given, booleans as ``true`` / ``false``."""
+
+P = ParamSpec("P")
+
+
+def keeping_no_secret(init: Callable[P, None]) -> Callable[P, None]:
+    """A constructor that takes credentials (``PackageX``'s key and proxy URL,
+    ``RedisPacing``'s URL), raising its argument errors without them (and the
+    ``ImportError`` that names a missing extra).
+
+    Error trackers record the locals of each frame an error passes through: the
+    arguments leave this wrapper's frame before the error does, and the frames below
+    it, which hold them too, are cut off with the error's traceback. The exceptions it
+    was raised while handling go as well: a URL parser's ``ValueError`` may quote the
+    URL. What is left is the message, which names the argument and shows a URL only
+    without its credentials.
+    """
+
+    @functools.wraps(init)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            init(*args, **kwargs)
+        except (PackageXError, ImportError) as error:
+            failure = error
+        else:
+            return
+        del args, kwargs
+        failure.__cause__ = None
+        failure.__context__ = None
+        raise failure.with_traceback(None)
+
+    return checked
 
 
 def wrong_type(message: str) -> NoReturn:

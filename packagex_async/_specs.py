@@ -74,7 +74,8 @@ class CreateArgument:
     values: type[enum.Enum] | None = None
     """The enum of allowed values (the SDK checks them; the CLI completes them)."""
     flag: bool = False
-    """A boolean switch (``--save-upload``)."""
+    """A boolean: ``--save-upload`` sends true, ``--no-save-upload`` false, and with
+    neither the key is left out (the API's default applies)."""
     required: bool = False
 
     @property

@@ -81,8 +81,10 @@ def _add_rows_options(parser: argparse.ArgumentParser, noun: str, create: Create
         source.add_argument(f"--{name}", metavar=metavar, help=help_text)
     for argument in create.arguments:
         option = "--" + argument.name.replace("_", "-")
-        if argument.flag:
-            group.add_argument(option, action="store_true", default=None, help=argument.help)
+        if argument.flag:  # --save-upload sends true, --no-save-upload false, neither: unsent
+            group.add_argument(
+                option, action=argparse.BooleanOptionalAction, default=None, help=argument.help
+            )
             continue
         added = group.add_argument(option, required=argument.required, help=argument.help)
         values(added, argument.choices)

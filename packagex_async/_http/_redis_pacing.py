@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import yarl
 
-from .._params import check_seconds, check_text, wrong_value
+from .._params import check_seconds, check_text, keeping_no_secret, wrong_value
 from ._clock import clock
 from ._pacing import Pacer
 from ._redact import MASK, Redactor
@@ -126,6 +126,7 @@ class RedisPacing:
     ``with_options`` share them. In testing mode (``set_testing``) Redis is not used.
     """
 
+    @keeping_no_secret
     def __init__(
         self,
         url: str,
@@ -142,6 +143,8 @@ class RedisPacing:
         self._check_with_redis_py()  # a missing redis-py is said now, not at the first request
 
     def __repr__(self) -> str:
+        if "namespace" not in self.__dict__:  # the constructor raised; trackers still ask
+            return "<RedisPacing not constructed>"
         return f"RedisPacing({self.where!r}, namespace={self.namespace!r})"
 
     @property

@@ -4,7 +4,10 @@ Everything about batches is here: ``BATCHES`` (path, model, id name, page size,
 statuses, files, filters, create arguments) and the thin typed methods. A resource
 needs nothing else but its model in ``models.py``, its entry in the registry
 (``resources/__init__.py``) and its names in the package's ``__init__.py``; the
-client, the CLI, ``to_dict``/``to_json`` and the fake's registry find it from there.
+client, the CLI, ``to_dict``/``to_json``, ``mock_packagex`` (``jobs[name]``) and the
+fake's registry find it from there. For users' type checkers the mock also wants one
+annotation (``MockPackageX.<name>``, which a test holds to the registry) and a
+``make_<noun>`` factory of realistic values, both in ``testing/_mock.py``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ every resource needs: its model ``Import`` (and its enums) in ``models.py``, who
 ``__all__`` makes them public, and one line in the registry
 (``resources/__init__.py``); the client, the CLI (``packagex imports ...``),
 ``to_dict``/``to_json``, ``mock_packagex`` and the errors find it from there, and the
-fake serves it from its own module (``testing/_imports.py``, one registry line).
+fake serves it from its own module (``testing/_imports.py``, one registry line). The
+mock's typed ``imports`` attribute and ``make_import`` are an annotation and a factory
+in ``testing/_mock.py``.
 """
 
 from __future__ import annotations

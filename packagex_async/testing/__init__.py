@@ -77,7 +77,14 @@ from __future__ import annotations
 from .._http import set_testing
 from ._clock import Clock
 from ._faults import FAULT_KINDS, ROUTES, Faults
-from ._mock import MockJobs, MockPackageX, make_batch, make_export, mock_packagex
+from ._mock import (
+    MockJobs,
+    MockPackageX,
+    make_batch,
+    make_export,
+    make_import,
+    mock_packagex,
+)
 from ._recording import RecordedRequest
 from ._serve import serve
 from ._server import DEFAULT_API_KEY, FakePackageX
@@ -94,6 +101,7 @@ __all__ = [
     "RecordedRequest",
     "make_batch",
     "make_export",
+    "make_import",
     "mock_packagex",
     "serve",
     "set_testing",

@@ -1,7 +1,7 @@
 """``mock_packagex()``: PackageX answers from models, on aioresponses, for unit tests.
 
 aioresponses patches ``ClientSession._request``, so no socket is opened: quick and
-in-process, good for testing *your* code's handling of batches and exports. It
+in-process, good for testing *your* code's handling of batches, exports and imports. It
 bypasses aiohttp's transport (no retries on the wire, no timeouts, no middlewares),
 so transport behaviour is the job of ``FakePackageX``, a real loopback server.
 
@@ -24,8 +24,8 @@ import inspect
 import itertools
 import re
 import types
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 import aiohttp
 import attrs
@@ -46,6 +46,10 @@ from ..models import (
     Export,
     ExportResource,
     ExportStatus,
+    Import,
+    ImportResource,
+    ImportStatus,
+    ImportUploadMode,
     JobModel,
 )
 from ..resources import SPECS
@@ -60,10 +64,11 @@ __all__ = [
     "compat_response_class",
     "make_batch",
     "make_export",
+    "make_import",
     "mock_packagex",
 ]
 
-M = TypeVar("M", Batch, Export)
+M = TypeVar("M", Batch, Export, Import)
 
 DEFAULT_BASE_URL = "https://api.packagex.io"
 
@@ -179,7 +184,7 @@ _FILTERED = {"status": "status", "statuses": "status", "resource": "resource", "
 """List filters the mock applies (query parameter: model attribute); others are ignored."""
 
 
-def _matches(item: Batch | Export, query: Any) -> bool:
+def _matches(item: JobModel, query: Any) -> bool:
     for parameter, attribute in _FILTERED.items():
         wanted = query.get(parameter)
         if wanted is not None and str(getattr(item, attribute, None)) not in wanted.split(","):
@@ -230,7 +235,19 @@ def _error(status: int, message: str, url: yarl.URL) -> dict[str, Any]:
 
 
 class MockPackageX:
-    """What ``mock_packagex()`` yields: ``batches``, ``exports`` and ``aioresponses``."""
+    """What ``mock_packagex()`` yields: one ``MockJobs`` per registered resource, as
+    ``jobs[name]`` and as a typed attribute of the same name (``batches``, ``exports``,
+    ``imports``), and ``aioresponses``.
+
+    The attributes are set from the registry; only their annotations are written here,
+    one line per resource, because a type checker cannot read a loop. A test holds the
+    annotations to the registry (names and models), so a new resource without its line
+    fails there.
+    """
+
+    batches: MockJobs[Batch]
+    exports: MockJobs[Export]
+    imports: MockJobs[Import]
 
     def __init__(self, mocked: aioresponses, base_url: str) -> None:
         self.aioresponses = mocked
@@ -238,8 +255,8 @@ class MockPackageX:
         self.base_url: str = base_url.rstrip("/")
         self.jobs: dict[str, MockJobs[Any]] = {s.name: MockJobs(s, s.model) for s in SPECS}
         """Every registered resource's jobs, by name (``mock.jobs["batches"]``)."""
-        self.batches: MockJobs[Batch] = self.jobs["batches"]
-        self.exports: MockJobs[Export] = self.jobs["exports"]
+        for name, jobs in self.jobs.items():
+            setattr(self, name, jobs)
 
     def _install(self) -> None:
         from aioresponses import CallbackResult
@@ -296,18 +313,38 @@ def _check_fields(model: type[Any], fields: dict[str, Any]) -> None:
         )
 
 
+Defaults: TypeAlias = Callable[[int, datetime.datetime], dict[str, Any]]
+"""A factory's realistic values, from the model's sequence number and the time now."""
+
+
+def _make(model: type[M], prefix: str, defaults: Defaults, fields: dict[str, Any]) -> M:
+    """``model`` from ``defaults`` overridden by ``fields`` (each a field of ``model``).
+
+    What every factory shares: the check of the field names, an id unique per process
+    (``<prefix>_mock000001``...), the organisation, and ``*_url`` fields left ``None``.
+    """
+    _check_fields(model, fields)
+    number = next(_sequence)
+    values = {
+        "id": f"{prefix}_mock{number:06d}",
+        "organization_id": "org_mock",
+        **defaults(number, _now()),
+        **fields,
+    }
+    return model(**values)
+
+
 def make_batch(**fields: Any) -> Batch:
     """A completed shipment batch, as the API would describe it; ``fields`` override any part.
 
     Ids are unique per process (``bat_mock000001``...); ``*_url`` fields stay ``None``
     unless given.
     """
-    _check_fields(Batch, fields)
-    now = _now()
-    number = next(_sequence)
-    values: dict[str, Any] = {
-        "id": f"bat_mock{number:06d}",
-        "organization_id": "org_mock",
+    return _make(Batch, "bat", _batch_defaults, fields)
+
+
+def _batch_defaults(number: int, now: datetime.datetime) -> dict[str, Any]:
+    return {
         "resource": BatchResource.SHIPMENT,
         "mode": BatchMode.ASYNC,
         "via": BatchVia.API,
@@ -320,9 +357,7 @@ def make_batch(**fields: Any) -> Batch:
         "created_at": now - datetime.timedelta(minutes=5),
         "updated_at": now,
         "updated_by": "api",
-        **fields,
     }
-    return Batch(**values)
 
 
 def make_export(**fields: Any) -> Export:
@@ -331,12 +366,11 @@ def make_export(**fields: Any) -> Export:
     Ids are unique per process (``exp_mock000001``...); ``*_url`` fields stay ``None``
     unless given.
     """
-    _check_fields(Export, fields)
-    now = _now()
-    number = next(_sequence)
-    values: dict[str, Any] = {
-        "id": f"exp_mock{number:06d}",
-        "organization_id": "org_mock",
+    return _make(Export, "exp", _export_defaults, fields)
+
+
+def _export_defaults(number: int, now: datetime.datetime) -> dict[str, Any]:
+    return {
         "name": f"Shipments export {number}",
         "resource": ExportResource.SHIPMENT,
         "status": ExportStatus.COMPLETED,
@@ -344,6 +378,48 @@ def make_export(**fields: Any) -> Export:
         "count_total": 100,
         "created_at": now - datetime.timedelta(minutes=2),
         "updated_at": now,
-        **fields,
     }
-    return Export(**values)
+
+
+def make_import(**fields: Any) -> Import:
+    """A completed contact import of 10 rows from a CSV file, none rejected, its upload
+    kept; ``fields`` override any part.
+
+    Ids are unique per process (``imp_mock000001``...); ``*_url`` fields stay ``None``
+    unless given. Its phases are the six the docs name (their list is cut before the
+    seventh), each done.
+    """
+    return _make(Import, "imp", _import_defaults, fields)
+
+
+_IMPORT_PHASES = (
+    "prevalidation",
+    "preparsing",
+    "transforming",
+    "parsing",
+    "validation",
+    "processing",
+)
+
+
+def _import_defaults(number: int, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        "name": f"Contacts import {number}",
+        "resource": ImportResource.CONTACT,
+        "mode": ImportUploadMode.SYNC,
+        "via": BatchVia.FILE,
+        "action": BatchAction.MERGE,
+        "status": ImportStatus.COMPLETED,
+        "phases": [
+            BatchPhase(name=name, mode=BatchMode.SYNC, total=10, processed=10, success=10)
+            for name in _IMPORT_PHASES
+        ],
+        "stats": BatchStats(created=10),
+        "column_mapping": {"name": "Name", "email": "Email"},
+        "has_upload_file": True,
+        "has_errors_file": False,
+        "created_at": now - datetime.timedelta(minutes=3),
+        "updated_at": now,
+        "created_by": "usr_mock",
+        "updated_by": "usr_mock",
+    }

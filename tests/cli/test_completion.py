@@ -40,6 +40,8 @@ def complete(line: str) -> list[str]:
         ("packagex exports list --resource fu", ["fulfillment"]),
         ("packagex batches download b1 result", ["result_json"]),
         ("packagex completion ", ["bash", "zsh", "fish"]),
+        ("packagex imports create contact --no-sa", ["--no-save-upload"]),
+        ("packagex batches create contact --save", ["--save-upload", "--save-result"]),
     ],
 )
 def test_tab_completes(line: str, expected: list[str]) -> None:

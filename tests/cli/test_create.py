@@ -84,6 +84,21 @@ def test_create_a_batch_from_a_json_file(cli: Cli, fake: FakePackageX, tmp_path:
     assert [phase["total"] for phase in final["phases"]] == [3, 3, 3]
 
 
+def test_a_batch_flag_can_be_sent_false(cli: Cli, fake: FakePackageX, tmp_path: Path) -> None:
+    rows = tmp_path / "contacts.json"
+    rows.write_text(json.dumps([{"name": "Ada"}]))
+
+    result = cli(
+        "batches", "create", "contact", "--action", "merge", "--data", str(rows),
+        "--no-save-upload", "--save-result",
+    )  # fmt: skip
+
+    assert result.code == 0, result.err
+    (post,) = [r for r in fake.requests if r.route == "create_batch"]
+    assert post.json is not None
+    assert (post.json["save_upload"], post.json["save_result"]) == (False, True)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

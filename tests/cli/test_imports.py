@@ -57,6 +57,33 @@ def test_create_from_a_file_wait_and_download_the_errors(
     assert (tmp_path / f"{job['id']}.errors.csv").read_text().startswith("row,")
 
 
+@pytest.mark.parametrize(
+    ("switch", "sent", "kept"),
+    [((), None, True), (("--save-upload",), True, True), (("--no-save-upload",), False, False)],
+)
+def test_save_upload_is_sent_only_when_given_and_no_save_upload_keeps_no_file(
+    cli: Cli,
+    fake: FakePackageX,
+    tmp_path: Path,
+    switch: tuple[str, ...],
+    sent: bool | None,
+    kept: bool,
+) -> None:
+    rows = tmp_path / "rows.json"
+    rows.write_text('[{"name": "Ada"}, {"name": "Grace"}]')
+
+    created = cli(
+        "imports", "create", "contact", "--action", "merge", "--data", str(rows), *switch,
+        "--wait", "--format", "json", *FAST,
+    )  # fmt: skip
+
+    assert created.code == 0, created.err
+    (post,) = [r for r in fake.requests if r.route == "create_import"]
+    assert post.json is not None
+    assert post.json.get("save_upload", "absent") == ("absent" if sent is None else sent)
+    assert json.loads(created.out)["has_upload_file"] is kept
+
+
 def test_an_async_import_needs_no_source(cli: Cli, fake: FakePackageX) -> None:
     result = cli("imports", "create", "group", "--action", "merge", "--upload-mode", "async")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 import traceback
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,13 @@ from packagex_async import (
     PackageX,
     PackageXError,
     PackageXTypeError,
+    PackageXValueError,
+    RedisPacing,
     WaitTimeoutError,
     to_dict,
 )
 
-from ._secrets import CREDENTIAL, KEY, QUERY, SECRETS, SIGNATURE
+from ._secrets import CREDENTIAL, KEY, QUERY, SECRETS, SIGNATURE, exception_chain
 from ._server import HostileServer, Received, envelope, json_response, response, stall
 
 pytestmark = pytest.mark.frame_locals
@@ -179,3 +182,100 @@ def test_a_models_repr_shows_its_url_without_the_signature() -> None:
     batch = Batch(id="batch_1", result_json_url=f"https://s3.example{STORAGE_PATH}?{QUERY}")
     assert f"result_json_url='https://s3.example{STORAGE_PATH}?[redacted]'" in repr(batch)
     assert batch.result_json_url == f"https://s3.example{STORAGE_PATH}?{QUERY}"
+
+
+PROXY_PASSWORD = "pr0xySECRET5309"
+PROXY = f"http://proxyuser:{PROXY_PASSWORD}@127.0.0.1:3128"
+"""A usable proxy URL with credentials: only another argument is wrong."""
+
+REFUSED_CONSTRUCTIONS: dict[str, Callable[[], object]] = {
+    "a proxy of another scheme": lambda: PackageX(
+        KEY, proxy=f"socks5://proxyuser:{PROXY_PASSWORD}@127.0.0.1:1080"
+    ),
+    "a proxy URL the parser refuses": lambda: PackageX(
+        KEY, proxy=f"http://proxyuser:{PROXY_PASSWORD}@[::1"
+    ),
+    "a proxy without a host": lambda: PackageX(KEY, proxy=f"http://proxyuser:{PROXY_PASSWORD}@"),
+    "a bad timeout beside a good proxy": lambda: PackageX(KEY, proxy=PROXY, timeout=-1),
+    "a bad trust_env beside a good proxy": lambda: PackageX(
+        KEY,
+        proxy=PROXY,
+        trust_env="yes",  # type: ignore[arg-type]
+    ),
+    "a bad pacing beside a good proxy": lambda: PackageX(
+        KEY,
+        proxy=PROXY,
+        pacing="redis://",  # type: ignore[arg-type]
+    ),
+    "a base URL of another scheme": lambda: PackageX(
+        KEY, base_url=f"ftp://user:{PROXY_PASSWORD}@api.example.com"
+    ),
+    "a Redis URL of another scheme": lambda: RedisPacing(
+        f"http://:{PROXY_PASSWORD}@127.0.0.1:6379/0"
+    ),
+    "a bad Redis timeout beside a good URL": lambda: RedisPacing(
+        f"redis://:{PROXY_PASSWORD}@127.0.0.1:6379/0", timeout=-1
+    ),
+}
+"""Each a call that makes ``PackageX(...)`` itself raise (lambdas: no secret in a local)."""
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED_CONSTRUCTIONS))
+def test_a_refused_construction_holds_neither_the_key_nor_a_password(case: str) -> None:
+    with pytest.raises((PackageXValueError, PackageXTypeError)) as caught:
+        REFUSED_CONSTRUCTIONS[case]()
+
+    _assert_clean(caught.value, PackageXError)
+    for error in exception_chain(caught.value):  # suppressed contexts included
+        text = _formatted(error) + repr(error)
+        assert PROXY_PASSWORD not in text
+        assert KEY not in text
+
+
+def test_a_missing_redis_py_is_said_without_the_urls_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "redis", None)  # as if the extra were not installed
+    monkeypatch.setitem(sys.modules, "redis.asyncio", None)
+    with pytest.raises(ImportError, match=r"packagex_async\[redis\]") as caught:
+        RedisPacing(f"redis://:{PROXY_PASSWORD}@127.0.0.1:6379/0")
+
+    assert PROXY_PASSWORD not in _formatted(caught.value)
+
+
+class _Client(PackageX):
+    """A user's subclass: its ``__init__`` frame, holding ``self``, is in the traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(KEY, proxy=f"socks5://proxyuser:{PROXY_PASSWORD}@127.0.0.1:1080")
+
+
+class _Pacing(RedisPacing):
+    def __init__(self) -> None:
+        super().__init__(f"redis://:{PROXY_PASSWORD}@127.0.0.1:6379/0", namespace="")
+
+
+@pytest.mark.parametrize(
+    ("subclass", "shown"),
+    [(_Client, "<PackageX not constructed>"), (_Pacing, "<RedisPacing not constructed>")],
+)
+def test_a_subclass_whose_construction_is_refused_shows_an_object_not_constructed(
+    subclass: Callable[[], object], shown: str
+) -> None:
+    with pytest.raises(PackageXValueError) as caught:
+        subclass()
+
+    text = _formatted(caught.value)  # the half-built object's repr used to raise
+    assert f"self = {shown}" in text
+    assert PROXY_PASSWORD not in text
+
+
+def test_an_environment_proxy_the_constructor_refuses_stays_out_of_the_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", f"socks5://proxyuser:{PROXY_PASSWORD}@127.0.0.1:1080")
+    with pytest.raises(PackageXValueError, match="HTTPS_PROXY") as caught:
+        PackageX(KEY)
+
+    _assert_clean(caught.value, PackageXValueError)
+    assert PROXY_PASSWORD not in _formatted(caught.value)

@@ -29,6 +29,7 @@ def test_public_names() -> None:
         "RecordedRequest",
         "make_batch",
         "make_export",
+        "make_import",
         "mock_packagex",
         "serve",
         "set_testing",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import typing
 from datetime import datetime
 
 import aiohttp
@@ -21,7 +22,15 @@ from packagex_async import (
     PackageX,
     PackageXTypeError,
 )
-from packagex_async.testing import MockPackageX, make_batch, make_export, mock_packagex
+from packagex_async.resources import SPECS
+from packagex_async.testing import (
+    MockJobs,
+    MockPackageX,
+    make_batch,
+    make_export,
+    make_import,
+    mock_packagex,
+)
 from packagex_async.testing._mock import compat_response_class
 
 KEY = "pxk_mock_test_key"
@@ -182,3 +191,69 @@ async def test_every_registered_resource_is_mocked_by_name() -> None:
     assert listed == ["imp_1"]
     assert set(api.jobs) == {"batches", "exports", "imports"}
     assert api.jobs["batches"] is api.batches
+
+
+def test_each_registered_resource_has_a_typed_attribute_serving_its_model() -> None:
+    """The annotations a type checker reads name every resource of the registry, each
+    with its own model, and the attribute is the same object as ``jobs[name]``."""
+    hints = typing.get_type_hints(MockPackageX)
+    typed = {
+        name: typing.get_args(hint)[0]
+        for name, hint in hints.items()
+        if typing.get_origin(hint) is MockJobs
+    }
+
+    assert typed == {spec.name: spec.model for spec in SPECS}
+    with mock_packagex() as api:
+        assert all(getattr(api, name) is api.jobs[name] for name in typed)
+
+
+async def test_an_import_made_by_the_factory_reads_back_whole_through_the_sdk() -> None:
+    upload = "https://storage.example/imp_1/upload.csv?X-Amz-Signature=abc"
+    made = make_import(id="imp_1", upload_csv_url=upload, location_id="loc_1")
+    with mock_packagex() as api:
+        api.imports.add(made)
+        async with PackageX(KEY) as px:
+            plain = await px.imports.retrieve("imp_1")
+            asked = await px.imports.retrieve("imp_1", include_upload_csv=True)
+
+    assert asked == made
+    assert plain.upload_csv_url is None
+    assert plain.location_id == "loc_1"
+    assert plain.column_mapping == {"name": "Name", "email": "Email"}
+    assert [phase.name for phase in plain.phases][:3] == [
+        "prevalidation",
+        "preparsing",
+        "transforming",
+    ]
+
+
+async def test_imports_are_listed_ten_to_a_page_as_the_api_does() -> None:
+    imports = [make_import() for _ in range(12)]
+    with mock_packagex() as api:
+        api.imports.add(*imports)
+        async with PackageX(KEY) as px:
+            pages = [page async for page in px.imports.list().pages()]
+
+    assert [len(page.data) for page in pages] == [10, 2]
+    assert [item for page in pages for item in page.data] == imports
+
+
+def test_make_import_is_a_finished_import_and_refuses_unknown_fields() -> None:
+    first, second = make_import(), make_import(status="failed", has_errors_file=True)
+
+    assert first.id != second.id
+    assert first.id.startswith("imp_")
+    assert first.status is ImportStatus.COMPLETED
+    assert (first.has_upload_file, first.has_errors_file) == (True, False)
+    assert first.created_at is not None
+    assert first.updated_at is not None
+    assert first.created_at < first.updated_at
+    assert (second.status, second.has_errors_file) == ("failed", True)
+    with pytest.raises(PackageXTypeError, match="make_import\\(\\) has no field colour"):
+        make_import(colour="red")
+    with (
+        mock_packagex() as api,
+        pytest.raises(PackageXTypeError, match="takes Import models \\(make_import"),
+    ):
+        api.imports.add(make_batch())  # type: ignore[arg-type]

@@ -29,6 +29,13 @@ from packagex_async import (
     to_dict,
     to_json,
 )
+from packagex_async.testing import (
+    MockJobs,
+    make_batch,
+    make_export,
+    make_import,
+    mock_packagex,
+)
 
 
 async def listing(px: PackageX) -> None:
@@ -121,3 +128,18 @@ async def imports(px: PackageX) -> None:
         assert_type(row, dict[str, str])
     async for item in px.imports.list(limit=5):
         assert_type(item, Import)
+
+
+async def mocking() -> None:
+    with mock_packagex() as api:
+        assert_type(api.imports, MockJobs[Import])
+        assert_type(api.batches, MockJobs[Batch])
+        assert_type(make_import(status="failed"), Import)
+        api.imports.add(make_import(id="imp_1", has_errors_file=True))
+        api.batches.add(make_batch(id="batch_1"))
+        api.exports.add(make_export())
+        api.imports.fail("imp_gone", status=404)
+        assert_type(api.imports.items, list[Import])
+        api.imports.add(make_batch())  # type: ignore[arg-type]
+        async with PackageX("pxk_test") as px:
+            assert_type(await px.imports.retrieve("imp_1"), Import)

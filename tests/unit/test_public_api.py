@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import inspect
 from importlib.metadata import version
+from pathlib import Path
 
+import attrs
 import pytest
 
 import packagex_async
@@ -106,31 +111,72 @@ def test_version_comes_from_the_installed_metadata() -> None:
     assert packagex_async.__version__ == version("packagex_async")
 
 
-def test_each_public_name_is_the_object_of_the_module_it_comes_from() -> None:
-    """The lazy ``__getattr__`` and the imports type checkers read name the same homes."""
-    import ast
-    import importlib
-    import inspect
+def _lazy_packages() -> list[str]:
+    """Every package of ours whose ``__init__`` exports its names lazily (PEP 562)."""
+    root = Path(packagex_async.__file__).parent
+    return sorted(
+        ".".join(("packagex_async", *init.parent.relative_to(root).parts))
+        for init in root.rglob("__init__.py")
+        if "lazy_exports(" in init.read_text(encoding="utf-8")
+    )
 
-    tree = ast.parse(inspect.getsource(packagex_async))
-    checked = [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom)
-        and node.level == 1
-        and node.module not in ("_lazy", None)
-    ]
-    homes = {
-        alias.asname or alias.name: (node.module, alias.name)
-        for node in checked
-        for alias in node.names
-        if alias.name != "*"
-    }
-    homes.update((name, ("models", name)) for name in packagex_async.models.__all__)
-    assert set(homes) == set(packagex_async.__all__)
-    for name, (module, attribute) in homes.items():
-        home = importlib.import_module(f"packagex_async.{module}")
-        assert getattr(packagex_async, name) is getattr(home, attribute), name
+
+@attrs.frozen
+class _Exports:
+    """What a lazy package's ``__init__`` declares, read from its source."""
+
+    typed: dict[str, str]
+    """``TYPE_CHECKING`` imports, for type checkers: name -> relative module."""
+    lazy: dict[str, str]
+    """The map given to ``lazy_exports``, for run time: name -> relative module."""
+    eager: frozenset[str]
+    """Names bound by its other relative imports (``*`` ones expanded)."""
+
+
+def _exports(package: str) -> _Exports:
+    module = importlib.import_module(package)
+    typed: dict[str, str] = {}
+    lazy: dict[str, str] = {}
+    eager: set[str] = set()
+    for statement in ast.parse(inspect.getsource(module)).body:
+        if isinstance(statement, ast.If) and ast.unparse(statement.test) == "TYPE_CHECKING":
+            for node in statement.body:
+                assert isinstance(node, ast.ImportFrom), ast.unparse(node)
+                for alias in node.names:
+                    assert alias.asname is None, f"{package}: the lazy map cannot rename"
+                    typed[alias.name] = "." * node.level + (node.module or "")
+        elif isinstance(statement, ast.If) and ast.unparse(statement.test) == "not TYPE_CHECKING":
+            (call,) = [n for n in ast.walk(statement) if isinstance(n, ast.Call)]
+            assert ast.unparse(call.func) == "lazy_exports"
+            lazy = ast.literal_eval(call.args[1])
+        elif isinstance(statement, ast.ImportFrom) and statement.level:
+            for alias in statement.names:
+                if alias.name != "*":
+                    eager.add(alias.asname or alias.name)
+                    continue
+                home = importlib.import_module("." + (statement.module or ""), package)
+                eager.update(home.__all__)
+    return _Exports(typed, lazy, frozenset(eager))
+
+
+def test_every_lazy_package_is_checked() -> None:
+    assert {"packagex_async", "packagex_async._http"} <= set(_lazy_packages())
+
+
+@pytest.mark.parametrize("package", _lazy_packages())
+def test_a_lazy_packages_type_checking_imports_and_lazy_map_agree(package: str) -> None:
+    """Type checkers read the ``TYPE_CHECKING`` imports, the run time the lazy map: the
+    two name the same homes, ``__all__`` holds exactly their names and the eager ones
+    it exports, and each name is the object of the module it comes from."""
+    module = importlib.import_module(package)
+    declared = _exports(package)
+
+    assert declared.typed == declared.lazy
+    assert set(declared.lazy) <= set(module.__all__)
+    assert set(module.__all__) - set(declared.lazy) <= declared.eager
+    for name, home in declared.lazy.items():
+        assert getattr(module, name) is getattr(importlib.import_module(home, package), name)
+    assert set(module.__all__) <= set(dir(module))
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
