@@ -67,6 +67,9 @@ def keeping_no_secret(init: Callable[P, None]) -> Callable[P, None]:
             init(*args, **kwargs)
         except (PackageXError, ImportError) as error:
             failure = error
+        except BaseException:  # an unknown keyword, say: raised here, with this frame
+            del args, kwargs
+            raise
         else:
             return
         del args, kwargs

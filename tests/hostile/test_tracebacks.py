@@ -232,6 +232,17 @@ def test_a_refused_construction_holds_neither_the_key_nor_a_password(case: str) 
         assert KEY not in text
 
 
+def test_an_unknown_keyword_holds_neither_the_key_nor_a_password() -> None:
+    """Python itself refuses the call, inside the wrapper that checks the constructor:
+    its frame keeps no argument either."""
+    with pytest.raises(TypeError, match="unexpected keyword argument 'proxyy'") as caught:
+        PackageX(KEY, proxyy=PROXY)  # type: ignore[call-arg]
+
+    text = _formatted(caught.value)
+    assert PROXY_PASSWORD not in text
+    assert KEY not in text
+
+
 def test_a_missing_redis_py_is_said_without_the_urls_password(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
