@@ -100,6 +100,7 @@ class _JSONArraySplitter:
         self._restart_scan()
 
     def _restart_scan(self) -> None:
+        """Scan again from the buffer's start, which is the current element's."""
         self._scanned = 0  # bytes of the buffer already visited
         self._depth = 0
         self._open_quote: int | None = None  # where the string being scanned began
