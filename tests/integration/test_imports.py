@@ -17,10 +17,17 @@ from packagex_async import (
 )
 from packagex_async.testing import FakePackageX
 
+from .conftest import JobWaits
+
+# A created import moves a status every STEP seconds of the fake's clock; ``job_waits``
+# makes run()'s polling sleeps (3 s, growing by half) move that clock instead of waiting:
+# no poll falls less than 2.5 s before a step, so a slow machine cannot skip a status.
+STEP = 10.0
+
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakePackageX]:
-    async with FakePackageX(seeded={"imports": 23}, seed=4, step_seconds=0.05) as server:
+    async with FakePackageX(seeded={"imports": 23}, seed=4, step_seconds=STEP) as server:
         yield server
 
 
@@ -62,7 +69,7 @@ async def test_a_retrieved_import_has_the_import_fields_and_its_file_urls(
 
 
 async def test_an_import_of_rows_moves_to_completed_and_serves_its_rejected_rows(
-    fake: FakePackageX, px: PackageX, tmp_path: Path
+    fake: FakePackageX, px: PackageX, tmp_path: Path, job_waits: JobWaits
 ) -> None:
     rows = [{"name": "Ada"}, {"name": ""}, {"name": "Grace"}]
     seen: list[str] = []
@@ -72,15 +79,16 @@ async def test_an_import_of_rows_moves_to_completed_and_serves_its_rejected_rows
         action="merge",
         data=rows,
         path=tmp_path / "errors.csv",
-        poll_interval=0.02,
         on_progress=lambda job: seen.append(str(job.status)),
+        poll_interval=3.0,
     )
     errors = [row async for row in px.imports.rows(done.id, "errors_csv")]
     upload = [row async for row in px.imports.rows(done.id, "upload_json")]
 
     assert done.status is ImportStatus.COMPLETED
-    assert seen[0] == "queued"
-    assert "processing" in seen
+    polls = ["queued"] * 3 + ["processing", "completed"]  # at 0, 3, 7.5 | 14.25 | 24.375
+    assert seen == polls
+    assert job_waits.sleeps == [3.0, 4.5, 6.75, 10.125]
     assert (done.has_upload_file, done.has_errors_file) == (True, True)
     assert [row["row"] for row in errors] == ["2"]
     assert upload == rows
@@ -92,10 +100,10 @@ async def test_an_import_of_rows_moves_to_completed_and_serves_its_rejected_rows
     assert fake.api_key not in repr(done)
 
 
-async def test_an_unreadable_file_fails_the_import(px: PackageX) -> None:
+async def test_an_unreadable_file_fails_the_import(px: PackageX, job_waits: JobWaits) -> None:
     with pytest.raises(JobFailedError, match="import imp_.* ended failed") as caught:
         await px.imports.run(
-            resource="group", action="merge", file=b"name\n\xff\xfe\n", poll_interval=0.02
+            resource="group", action="merge", file=b"name\n\xff\xfe\n", poll_interval=3.0
         )
 
     assert isinstance(caught.value.job, Import)
