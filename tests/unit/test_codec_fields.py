@@ -151,6 +151,15 @@ def test_a_free_form_object_is_kept_as_read_and_never_accelerated(frozen: bool) 
         object_reader(model)(b'{"data": {"id": "m_1", "value": [1]}}')
 
 
+def test_a_list_of_free_form_objects_is_never_accelerated_either() -> None:
+    model = model_with(attrs.field(type=list[dict[str, Any]], factory=list))
+    build(model)
+    body = b'{"data": {"id": "m_1", "value": [{"big": 1180591620717411303424}, {}]}}'
+
+    assert object_reader(model)(body).value == [{"big": float(2**70)}, {}]
+    assert object_accelerator(model)(body) is None
+
+
 @pytest.mark.parametrize("kind", list(REFUSED))
 def test_a_field_of_a_refused_kind_fails_the_build_saying_why(kind: str) -> None:
     field, why = REFUSED[kind]
