@@ -15,6 +15,7 @@ import logging
 import zlib
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from packagex_async import APIConnectionError, APIResponseValidationError, PackageX
@@ -119,6 +120,29 @@ async def test_a_whole_compressed_file_arrives_inflated(
 
     assert got == (ROWS if via == "rows" else PLAIN)
     assert storage.requests[-1].header("Accept-Encoding") == "gzip, deflate"
+
+
+async def test_storage_asks_only_for_the_codings_it_reads_whatever_aiohttp_offers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With brotli or zstandard installed, aiohttp asks for ``br`` and ``zstd`` as well,
+    which the SDK cannot check: a storage request names ``gzip, deflate`` itself."""
+    offered = "gzip, deflate, br, zstd"
+    monkeypatch.setitem(
+        aiohttp.ClientRequest.DEFAULT_HEADERS, aiohttp.hdrs.ACCEPT_ENCODING, offered
+    )
+    async with (
+        HostileServer(serving(*ENCODED["gzip"])) as storage,
+        PackageX(KEY, base_url=storage.url, timeout=2, max_retries=0) as px,
+        aiohttp.ClientSession() as plain,
+    ):
+        async with plain.get(f"{storage.url}/probe") as probe:
+            await probe.read()
+        got = await px.files.read(presigned(storage))
+
+    assert got == PLAIN
+    assert storage.requests[0].header("Accept-Encoding") == offered, "aiohttp's own default"
+    assert storage.requests[1].header("Accept-Encoding") == "gzip, deflate"
 
 
 @pytest.mark.parametrize("via", VIAS)
