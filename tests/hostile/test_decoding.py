@@ -54,7 +54,7 @@ async def test_retrieving_an_object_with_a_bad_id_is_a_validation_error_naming_i
 ) -> None:
     async with (
         HostileServer(always(envelope(item(BAD_IDS[bad])))) as server,
-        PackageX(KEY, base_url=server.url, timeout=0.5, max_retries=0) as px,
+        PackageX(KEY, base_url=server.url, timeout=5, max_retries=0) as px,
     ):
         with pytest.raises(APIResponseValidationError) as caught:
             await getattr(px, resource).retrieve("obj_1")
@@ -76,7 +76,7 @@ async def test_listing_an_object_with_a_bad_id_is_a_validation_error_naming_id(
     seen: list[str] = []
     async with (
         HostileServer(always(envelope(items, pagination))) as server,
-        PackageX(KEY, base_url=server.url, timeout=0.5, max_retries=0) as px,
+        PackageX(KEY, base_url=server.url, timeout=5, max_retries=0) as px,
     ):
         with pytest.raises(APIResponseValidationError) as caught:
             async for obj in getattr(px, resource).list(limit=2):

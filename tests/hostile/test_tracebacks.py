@@ -178,12 +178,6 @@ async def test_to_dict_of_a_list_of_models(px: PackageX) -> None:
     _assert_clean(caught.value, PackageXError)
 
 
-def test_a_models_repr_shows_its_url_without_the_signature() -> None:
-    batch = Batch(id="batch_1", result_json_url=f"https://s3.example{STORAGE_PATH}?{QUERY}")
-    assert f"result_json_url='https://s3.example{STORAGE_PATH}?[redacted]'" in repr(batch)
-    assert batch.result_json_url == f"https://s3.example{STORAGE_PATH}?{QUERY}"
-
-
 PROXY_PASSWORD = "pr0xySECRET5309"
 PROXY = f"http://proxyuser:{PROXY_PASSWORD}@127.0.0.1:3128"
 """A usable proxy URL with credentials: only another argument is wrong."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from packagex_async._http._redact import MASK, Redactor, where
+from packagex_async._http._redact import MASK, Redactor, shown_url, where
+from packagex_async.models import Batch
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,27 @@ from packagex_async._http._redact import MASK, Redactor, where
 )
 def test_where_is_scheme_host_port_and_path(url: str, shown: str) -> None:
     assert where(url) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "https://s3.example/b/f.json?X-Amz-Signature=abc",
+            "https://s3.example/b/f.json?[redacted]",
+        ),
+        ("https://s3.example/b/f.json?", "https://s3.example/b/f.json?[redacted]"),
+        ("https://s3.example/b/f.json", "https://s3.example/b/f.json"),
+    ],
+    ids=["signed", "empty_query", "no_query"],
+)
+def test_a_models_repr_shows_its_url_without_the_signature(url: str, shown: str) -> None:
+    """The query is masked, not dropped: a reader sees that the URL is signed."""
+    batch = Batch(id="batch_1", result_json_url=url)
+
+    assert shown_url(url) == shown
+    assert f"result_json_url={shown!r}" in repr(batch)
+    assert batch.result_json_url == url
 
 
 @pytest.mark.parametrize(
