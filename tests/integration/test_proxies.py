@@ -250,14 +250,11 @@ def _shown(error: BaseException) -> str:
     return "".join(formatted.format())
 
 
-@pytest.mark.frame_locals
-async def test_proxy_credentials_are_never_shown(
-    fake: FakePackageX,
-    front: TLSFront,
-    tls: tuple[ssl.SSLContext, ssl.SSLContext],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    caplog.set_level(logging.DEBUG)
+async def _refusals(
+    fake: FakePackageX, front: TLSFront, tls: tuple[ssl.SSLContext, ssl.SSLContext]
+) -> tuple[list[APIConnectionError], int, int]:
+    """A tunnel and a forward refused with 407 by a proxy expecting another password,
+    then an unreachable proxy: the three errors, the refusals counted, the proxy port."""
     async with (
         ForwardProxy(f"{PROXY_USER}:other-password", hosts=NAMES) as guarded,
         _through(guarded.port, fake, front, tls, max_retries=2) as px,
@@ -273,20 +270,46 @@ async def test_proxy_credentials_are_never_shown(
     async with _through(port, fake, front, tls, max_retries=1) as px:
         with pytest.raises(APIConnectionError) as unreachable:
             await px.batches.retrieve("batch_1")
+    errors = [tunnel_refused.value, forward_refused.value, unreachable.value]
+    return errors, guarded.refused, port
 
-    errors = (tunnel_refused.value, forward_refused.value, unreachable.value)
-    shown = [_shown(error) for error in errors]  # before any assert adds to the locals
-    assert guarded.refused == 2  # no retry: a wrong password stays wrong
-    for refused in (tunnel_refused, forward_refused):
-        assert "the proxy refused it with HTTP 407: check the user and password" in str(
-            refused.value
+
+async def test_a_proxy_refusing_the_credentials_is_said_and_not_retried(
+    fake: FakePackageX,
+    front: TLSFront,
+    tls: tuple[ssl.SSLContext, ssl.SSLContext],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    (tunnel, forward, unreachable), refused, port = await _refusals(fake, front, tls)
+
+    assert refused == 2  # no retry: a wrong password stays wrong
+    for error in (tunnel, forward):
+        assert str(error).endswith(
+            "the proxy refused it with HTTP 407: check the user and password of proxy= "
+            "or HTTP(S)_PROXY"
         )
-    assert f"127.0.0.1:{port}" in str(unreachable.value)
+    assert f"127.0.0.1:{port}" in str(unreachable)
+    assert "retry 1 of 1" in caplog.text  # the unreachable proxy's retry was logged
+
+
+@pytest.mark.frame_locals
+async def test_proxy_credentials_are_never_shown(
+    fake: FakePackageX,
+    front: TLSFront,
+    tls: tuple[ssl.SSLContext, ssl.SSLContext],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    errors, _, _ = await _refusals(fake, front, tls)
+
+    shown = [_shown(error) for error in errors]  # before any assert adds to the locals
     for text in shown:
         assert PROXY_PASSWORD not in text
         assert KEY not in text
     assert PROXY_PASSWORD not in caplog.text
-    assert "retry 1 of 1" in caplog.text  # the unreachable proxy's retry was logged
 
 
 async def test_a_self_signed_server_is_refused_without_its_ca(

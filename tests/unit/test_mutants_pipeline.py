@@ -8,6 +8,7 @@ comes out. See ``tests/MUTANTS.md`` and ``python -m tools.mutate``.
 from __future__ import annotations
 
 import asyncio
+import configparser
 import itertools
 import logging
 import random
@@ -293,6 +294,28 @@ async def test_a_success_body_that_is_not_the_envelope_keeps_an_excerpt(
 
 
 # -- whatever the HTTP library raises becomes one of ours
+
+
+@pytest.mark.parametrize(
+    ("raised", "named"),
+    [
+        (configparser.Error("no section"), "configparser.Error: no section"),
+        (ValueError("bad: twice: over"), "ValueError: bad: twice: over"),
+        (ValueError(), "ValueError: (no message)"),
+    ],
+    ids=["module_named", "colons_kept", "no_message"],
+)
+async def test_an_unexpected_exception_is_named_with_its_module_and_whole_message(
+    mock_api: MockAPI, raised: Exception, named: str
+) -> None:
+    """A builtin by its name, anything else with its module; the message as it is."""
+    mock_api.get(PATH, exception=raised)
+
+    async with PackageX(KEY, base_url=API, max_retries=0) as px:
+        with pytest.raises(APIConnectionError) as caught:
+            await px.batches.retrieve("b")
+
+    assert f"with an unexpected {named}; not a network failure" in str(caught.value)
 
 
 async def test_an_unexpected_exception_of_the_http_client_is_final_and_ours(
