@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from packagex_async._http._redact import MASK, Redactor, shown_url, where
+from packagex_async._http._redact import MASK, Redactor, SecretURL, shown_url, where
 from packagex_async.models import Batch
 
 
@@ -49,6 +49,15 @@ def test_a_models_repr_shows_its_url_without_the_signature(url: str, shown: str)
     assert shown_url(url) == shown
     assert f"result_json_url={shown!r}" in repr(batch)
     assert batch.result_json_url == url
+
+
+def test_a_secret_url_is_the_url_itself_but_its_repr_masks_the_query() -> None:
+    """What the SDK's frames hold while a file is fetched: error trackers record reprs."""
+    url = SecretURL("https://s3.example/b/f.json?X-Amz-Signature=abc")
+
+    assert url == "https://s3.example/b/f.json?X-Amz-Signature=abc"
+    assert repr(url) == "'https://s3.example/b/f.json?[redacted]'"
+    assert repr({"url": url}) == "{'url': 'https://s3.example/b/f.json?[redacted]'}"
 
 
 @pytest.mark.parametrize(
