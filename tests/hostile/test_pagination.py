@@ -32,7 +32,7 @@ async def walk(
 ) -> tuple[list[str], BaseException | None]:
     """The ids yielded, and the error that ended the walk (None if it ended normally)."""
     ids: list[str] = []
-    async with PackageX(KEY, base_url=server.url, timeout=0.5, max_retries=0) as px:
+    async with PackageX(KEY, base_url=server.url, timeout=5, max_retries=0) as px:
         listing = getattr(px, resource).list(limit=2, concurrency=concurrency)
         try:
             async with listing:
