@@ -105,17 +105,23 @@ async def _splice(
 class ForwardProxy(_Server):
     """``async with ForwardProxy() as proxy``: ``url``, ``forwarded``, ``tunnels``, ``seen``.
 
-    ``credentials="user:password"`` makes it answer 407 unless the client sends them.
-    It resolves the names in ``hosts`` itself (``{"api.packagex.test": "127.0.0.1"}``),
-    as a corporate proxy resolves names the client cannot: loopback hosts are never
-    proxied, so the tests name the fake by a name only the proxy knows.
+    ``credentials="user:password"`` makes it answer 407 unless the client sends them;
+    ``refuse_tunnels=403`` answers every CONNECT with that status, as a proxy whose
+    policy forbids the host. It resolves the names in ``hosts`` itself
+    (``{"api.packagex.test": "127.0.0.1"}``), as a corporate proxy resolves names the
+    client cannot: loopback hosts are never proxied, so the tests name the fake by a
+    name only the proxy knows.
     """
 
     def __init__(
-        self, credentials: str | None = None, hosts: Mapping[str, str] | None = None
+        self,
+        credentials: str | None = None,
+        hosts: Mapping[str, str] | None = None,
+        refuse_tunnels: int | None = None,
     ) -> None:
         super().__init__()
         self._hosts = dict(hosts or {})
+        self._refuse_tunnels = refuse_tunnels
         self._expected = (
             None
             if credentials is None
@@ -148,6 +154,12 @@ class ForwardProxy(_Server):
                 self.refused += 1
                 writer.write(b"HTTP/1.1 407 Proxy Authentication Required\r\n")
                 writer.write(b'Proxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n')
+                await writer.drain()
+                continue
+            if method == "CONNECT" and self._refuse_tunnels is not None:
+                self.refused += 1
+                writer.write(f"HTTP/1.1 {self._refuse_tunnels} Refused\r\n".encode())
+                writer.write(b"Content-Length: 0\r\n\r\n")
                 await writer.drain()
                 continue
             if method == "CONNECT":

@@ -294,6 +294,20 @@ async def test_a_proxy_refusing_the_credentials_is_said_and_not_retried(
     assert "retry 1 of 1" in caplog.text  # the unreachable proxy's retry was logged
 
 
+async def test_a_proxy_forbidding_the_host_is_said_by_its_status_and_not_retried(
+    fake: FakePackageX, front: TLSFront, tls: tuple[ssl.SSLContext, ssl.SSLContext]
+) -> None:
+    async with (
+        ForwardProxy(f"{PROXY_USER}:{PROXY_PASSWORD}", hosts=NAMES, refuse_tunnels=403) as proxy,
+        _through(proxy.port, fake, front, tls, max_retries=2) as px,
+    ):
+        with pytest.raises(APIConnectionError) as caught:
+            await px.batches.retrieve("batch_1")
+
+    assert str(caught.value).endswith("the proxy refused it with HTTP 403")
+    assert proxy.refused == 1
+
+
 @pytest.mark.frame_locals
 async def test_proxy_credentials_are_never_shown(
     fake: FakePackageX,
