@@ -70,9 +70,9 @@ def from_exception(request: Request, exc: BaseException, *, reading: bool = Fals
         )
         return Failure(error, Reach.UNKNOWN)
     if isinstance(exc, aiohttp.ClientHttpProxyError):  # the proxy refused the tunnel
-        return Failure(_proxy_refused(request, exc.status), Reach.FINAL)
+        return Failure(_proxy_refused(request, exc.status))
     if isinstance(exc, _FINAL_CLIENT_ERRORS):
-        return Failure(APIConnectionError(f"{request.label} failed: {detail}"), Reach.FINAL)
+        return Failure(APIConnectionError(f"{request.label} failed: {detail}"))
     if isinstance(exc, aiohttp.ClientConnectorError):
         error = APIConnectionError(f"{request.label} could not connect {_connect_detail(exc)}")
         return Failure(error, Reach.NOT_SENT)
@@ -81,7 +81,7 @@ def from_exception(request: Request, exc: BaseException, *, reading: bool = Fals
     # Anything else from inside the HTTP library (a ValueError from a URL it could
     # not parse, a TypeError from a mock built for another aiohttp) is a failure of
     # this request, never a raw exception, and never retried: it is no network fault.
-    return Failure(APIConnectionError(_unexpected(request, exc, detail)), Reach.FINAL)
+    return Failure(APIConnectionError(_unexpected(request, exc, detail)))
 
 
 def _unexpected(request: Request, exc: BaseException, detail: str) -> str:
@@ -116,9 +116,9 @@ def _connect_detail(exc: aiohttp.ClientConnectorError) -> str:
 def from_status(request: Request, status: int, headers: Mapping[str, str], body: bytes) -> Failure:
     """The failure behind an answer with a status that is not a success."""
     if 300 <= status < 400:
-        return Failure(_redirect_error(request, status, headers), Reach.FINAL, status)
+        return Failure(_redirect_error(request, status, headers))
     if status == 407:  # from a proxy forwarding plain http: the host never saw it
-        return Failure(_proxy_refused(request, status), Reach.FINAL, status)
+        return Failure(_proxy_refused(request, status))
     retry_after = parse_retry_after(headers.get("Retry-After"))
     if request.storage:
         error: PackageXError = storage_error_class(status)(
@@ -137,7 +137,7 @@ def garbled(request: Request, status: int, body: bytes) -> Failure:
         status=status,
         body=_redacted(request, body)[:_EXCERPT].encode(),
     )
-    return Failure(error, Reach.UNKNOWN, status)
+    return Failure(error, Reach.UNKNOWN)
 
 
 def misshapen(request: Request, status: int, problem: str) -> Failure:
@@ -149,7 +149,7 @@ def misshapen(request: Request, status: int, problem: str) -> Failure:
         f"shape: {request.redactor.text(problem)}",
         status=status,
     )
-    return Failure(error, Reach.FINAL, status)
+    return Failure(error)
 
 
 def too_large(request: Request, status: int, limit: int) -> Failure:
@@ -160,7 +160,7 @@ def too_large(request: Request, status: int, limit: int) -> Failure:
         status=status,
         limit=limit,
     )
-    return Failure(error, Reach.FINAL, status)
+    return Failure(error)
 
 
 def _proxy_refused(request: Request, status: int) -> APIConnectionError:

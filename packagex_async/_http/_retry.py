@@ -82,10 +82,14 @@ class Reach(enum.Enum):
 
 @attrs.frozen
 class Failure:
-    """One failed attempt: the error to raise if it is the last, and what decides a retry."""
+    """One failed attempt: the error to raise if it is the last, and what decides a retry.
+
+    Final unless said otherwise. ``status`` and ``retry_after`` are an answer's
+    (``Reach.ANSWERED``): only there do they decide; the error keeps its own status.
+    """
 
     error: PackageXError
-    reach: Reach
+    reach: Reach = Reach.FINAL
     status: int | None = None
     retry_after: float | None = None
 
