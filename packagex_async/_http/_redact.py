@@ -87,7 +87,7 @@ class Redactor:
             query = urlsplit(url).query
         except ValueError:
             query = url.partition("?")[2]
-        values = [value for _, value in parse_qsl(query, keep_blank_values=True)]
+        values = [value for _, value in parse_qsl(query)]  # blanks: too short to be secrets
         return Redactor([*self._secrets, query, *values])
 
     def text(self, text: str) -> str:
@@ -110,5 +110,5 @@ class Redactor:
 
     def exception(self, exc: BaseException) -> str:
         """A transport failure in words: its type and its redacted text."""
-        detail = self.text(str(exc)) if str(exc) else ""
+        detail = self.text(str(exc))
         return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
