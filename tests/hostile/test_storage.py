@@ -411,6 +411,24 @@ async def test_a_storage_host_that_goes_silent_is_a_timeout(
     assert_no_secret(caught.value, records, SECRETS)
 
 
+async def test_a_storage_host_silent_once_is_asked_again() -> None:
+    """A read timeout leaves it unknown whether the host is slow or gone: a GET of a
+    file is safe to send again, so it is retried."""
+    answers = [stall, sending(FILE_PIECES, every=0)]
+
+    async def handler(request: Received, writer: asyncio.StreamWriter) -> None:
+        await answers.pop(0)(request, writer)
+
+    async with (
+        HostileServer(handler) as storage,
+        PackageX(KEY, base_url=storage.url, timeout=0.2, max_retries=1) as px,
+    ):
+        got = await asyncio.wait_for(px.files.read(presigned(storage)), 10)
+
+    assert got == b"".join(FILE_PIECES)
+    assert len(storage.requests) == 2
+
+
 async def test_a_download_longer_than_the_timeout_goes_on_while_bytes_keep_coming() -> None:
     """``timeout`` bounds each read of a file, not the whole transfer: a large file on a
     slow link takes as long as it takes."""
