@@ -144,12 +144,11 @@ class _JSONArraySplitter:
         A huge element is left to the exact scan instead of being rescanned with
         every chunk.
         """
-        if self._phase is _Phase.CLOSED or self._fast_failures >= _FAST_FAILURES:
-            return False
-        if waiting > _RESCAN_LIMIT:
-            return False
-        self._restart_scan()
-        return True
+        return (
+            self._phase is not _Phase.CLOSED
+            and self._fast_failures < _FAST_FAILURES
+            and waiting <= _RESCAN_LIMIT
+        )
 
     def _fast_run(self) -> list[Any]:
         """Every whole object at the start of the buffer, decoded by one ``orjson`` call.
@@ -160,6 +159,7 @@ class _JSONArraySplitter:
         value cannot parse). A string holding braces can only mislead the counts
         into no cut or a refused one; then the exact scan does the work.
         """
+        self._restart_scan()  # whatever the run finds, the exact scan starts again at 0
         cut = _balanced_cut(self._buffer)
         if not cut:
             return []
